@@ -1,0 +1,154 @@
+"""Error types shared by every stage, and the one function that formats them for people.
+
+Every user-facing problem is a `DeriveError` carrying a `Span` (where), `found`/`expected`
+(what) and a `hint` (what to do). `InternalError` marks a broken invariant, i.e. a bug.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A 1-based column range in an expression, optionally placed in a file.
+
+    `line` and `file` are None for text typed on the command line.
+    """
+
+    col: int
+    end_col: int
+    line: int | None = None
+    file: str | None = None
+
+    def placed(self, file: str | None, line: int, col_offset: int) -> Span:
+        """Return this span moved into a file, the expression starting at `col_offset` + 1."""
+        return Span(self.col + col_offset, self.end_col + col_offset, line, file)
+
+
+class DeriveError(Exception):
+    """A problem with the user's input, reported as a one-line diagnostic plus context.
+
+    Attributes:
+        message: lower-case summary, no trailing period.
+        span: where the problem is, or None when it has no position.
+        expected: what would have been accepted.
+        found: what was there instead.
+        hint: an actionable suggestion, printed on its own line.
+        source: the source line the span points into, shown with a caret.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        span: Span | None = None,
+        expected: str | None = None,
+        found: str | None = None,
+        hint: str | None = None,
+        source: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span
+        self.expected = expected
+        self.found = found
+        self.hint = hint
+        self.source = source
+
+    def __str__(self) -> str:
+        return format_diagnostic(self)
+
+    def placed(self, file: str | None, line: int, col_offset: int, source: str) -> DeriveError:
+        """Return a copy of this error moved into a file (used for expressions read from YAML)."""
+        moved = _copy(self)
+        moved.span = self.span.placed(file, line, col_offset) if self.span else Span(
+            col_offset + 1, col_offset + 1, line, file
+        )
+        moved.source = source
+        return moved
+
+
+def _copy(error: DeriveError) -> DeriveError:
+    clone = type(error).__new__(type(error))
+    clone.__dict__.update(error.__dict__)
+    Exception.__init__(clone, error.message)
+    return clone
+
+
+class SpecError(DeriveError):
+    """An exercise specification is malformed."""
+
+
+class ExprSyntaxError(DeriveError):
+    """An expression could not be parsed."""
+
+
+class ShapeError(DeriveError):
+    """Operand shapes do not fit an operation."""
+
+
+class UnsupportedError(DeriveError):
+    """The input is valid but derive has no rule for it."""
+
+
+class VerificationError(DeriveError):
+    """A derived answer failed its numeric check; it is never printed as a solution."""
+
+
+class RenderError(DeriveError):
+    """A template could not be rendered."""
+
+
+class PdfError(DeriveError):
+    """LaTeX failed to produce a PDF."""
+
+
+class InternalError(Exception):
+    """A broken invariant inside derive: a bug, not bad input."""
+
+
+def format_diagnostic(error: DeriveError) -> str:
+    """Format an error as `[file:line:col: ]error: [col N: ]message`, caret line and hint.
+
+    Example:
+        >>> e = ShapeError("bad", span=Span(3, 4), source="A @ x", hint="fix it")
+        >>> print(format_diagnostic(e))
+        error: col 3: bad
+            A @ x
+              ^^
+        hint: fix it
+    """
+    span = error.span
+    if span is None:
+        head = f"error: {error.message}"
+    elif span.file is not None:
+        head = f"{span.file}:{span.line}:{span.col}: error: {error.message}"
+    elif span.line is not None:
+        head = f"line {span.line}, col {span.col}: error: {error.message}"
+    else:
+        head = f"error: col {span.col}: {error.message}"
+    lines = [head]
+    if span is not None and error.source is not None and "\n" not in error.source:
+        width = max(1, min(span.end_col, len(error.source) + 1) - span.col)
+        if len(error.source) <= 200:
+            lines.append("    " + error.source)
+            lines.append("    " + " " * (span.col - 1) + "^" * width)
+    if error.hint:
+        lines.append(f"hint: {error.hint}")
+    return "\n".join(lines)
+
+
+__all__ = [
+    "DeriveError",
+    "ExprSyntaxError",
+    "InternalError",
+    "PdfError",
+    "RenderError",
+    "ShapeError",
+    "Span",
+    "SpecError",
+    "UnsupportedError",
+    "VerificationError",
+    "format_diagnostic",
+]

@@ -1,0 +1,185 @@
+"""Front-end IR: the immutable tree of an expression as the user wrote it.
+
+Nodes are frozen dataclasses; every node carries a `span` that equality ignores, so two trees
+parsed from differently spaced text compare equal. The engine also builds answers from these nodes,
+so every answer can be printed back into the expression language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from derive.errors import Span
+
+Dim = int | str
+"""A dimension: a positive integer or a name such as 'n'."""
+
+NO_SPAN = Span(0, 0)
+
+ELEMENTWISE_FUNCTIONS = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt")
+"""Scalar functions applied entry by entry to arrays."""
+
+MATRIX_FUNCTIONS = ("tr", "det", "logdet", "inv", "norm", "sum", "diag")
+"""Functions of a whole vector or matrix."""
+
+FUNCTIONS = MATRIX_FUNCTIONS + ELEMENTWISE_FUNCTIONS
+
+
+@dataclass(frozen=True, slots=True)
+class Symbol:
+    """A named scalar, vector or matrix; its shape comes from the environment."""
+
+    name: str
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """An exact rational constant (decimals are read exactly: 0.1 is 1/10)."""
+
+    value: Fraction
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Neg:
+    """Unary minus."""
+
+    operand: Expr
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Add:
+    """`left + right`, equal shapes."""
+
+    left: Expr
+    right: Expr
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Sub:
+    """`left - right`, equal shapes."""
+
+    left: Expr
+    right: Expr
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Mul:
+    """`left * right`: scaling when one side is a scalar, the Hadamard product otherwise."""
+
+    left: Expr
+    right: Expr
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class MatMul:
+    """`left @ right`, the matrix product."""
+
+    left: Expr
+    right: Expr
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Div:
+    """`left / right` with a scalar `right`."""
+
+    left: Expr
+    right: Expr
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Pow:
+    """`base ** exponent` with a constant exponent; entrywise for arrays."""
+
+    base: Expr
+    exponent: Expr
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Transpose:
+    """`operand.T`."""
+
+    operand: Expr
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A function from `FUNCTIONS` applied to one argument."""
+
+    func: str
+    args: tuple[Expr, ...]
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """`eye(dim)`, the dim x dim identity matrix."""
+
+    dim: Dim
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Ones:
+    """`ones(dim)`, the column vector of dim ones."""
+
+    dim: Dim
+    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+
+
+Expr = Symbol | Number | Neg | Add | Sub | Mul | MatMul | Div | Pow | Transpose | Call | Identity | Ones
+
+BINARY = (Add, Sub, Mul, MatMul, Div)
+
+
+def children(expr: Expr) -> tuple[Expr, ...]:
+    """Return the direct sub-expressions of `expr`, left to right."""
+    match expr:
+        case Add() | Sub() | Mul() | MatMul() | Div():
+            return (expr.left, expr.right)
+        case Pow():
+            return (expr.base, expr.exponent)
+        case Neg() | Transpose():
+            return (expr.operand,)
+        case Call():
+            return expr.args
+        case _:
+            return ()
+
+
+def extent(expr: Expr) -> Span:
+    """The span of the whole sub-expression (binary nodes' own spans mark only the operator)."""
+    match expr:
+        case Add() | Sub() | Mul() | MatMul() | Div() | Pow():
+            first, last = extent(children(expr)[0]), extent(children(expr)[1])
+            return Span(first.col, last.end_col)
+        case Neg():
+            inner = extent(expr.operand)
+            return Span(min(expr.span.col, inner.col), max(expr.span.end_col, inner.end_col))
+        case _:
+            return expr.span
+
+
+def symbols_in(expr: Expr) -> frozenset[str]:
+    """Return the names of all symbols in `expr`."""
+    if isinstance(expr, Symbol):
+        return frozenset((expr.name,))
+    names: frozenset[str] = frozenset()
+    for child in children(expr):
+        names |= symbols_in(child)
+    return names
+
+
+def number(value: int | Fraction) -> Number:
+    """Build a Number from an int or Fraction."""
+    return Number(Fraction(value))

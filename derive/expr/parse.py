@@ -1,0 +1,312 @@
+"""Parse expression text into the front-end IR.
+
+Text -> Python's own `ast` (mode "eval", never executed) -> a whitelist of node types -> `nodes`.
+Anything outside the whitelist (attributes other than `.T`, subscripts, keywords, strings, lambdas,
+comparisons, ...) is refused with its position. Limits: `MAX_LENGTH` characters, `MAX_DEPTH`
+levels of nesting, printable ASCII only.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from fractions import Fraction
+
+from derive.errors import ExprSyntaxError, Span
+from derive.expr.nodes import (
+    ELEMENTWISE_FUNCTIONS,
+    FUNCTIONS,
+    Add,
+    Call,
+    Div,
+    Expr,
+    Identity,
+    MatMul,
+    Mul,
+    Neg,
+    Number,
+    Ones,
+    Pow,
+    Sub,
+    Symbol,
+    Transpose,
+)
+
+MAX_LENGTH = 2000
+"""Longest expression accepted, in characters; a handout formula is far shorter."""
+
+MAX_DEPTH = 60
+"""Deepest nesting of parentheses and operators accepted."""
+
+CONSTRUCTORS = ("eye", "ones")
+
+_BINARY = {ast.Add: Add, ast.Sub: Sub, ast.Mult: Mul, ast.MatMult: MatMul, ast.Div: Div}
+_SYMBOL = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.MatMult: "@", ast.Div: "/"}
+_OPERATOR_TEXT = {
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+}
+_OPERATOR_HINTS = {
+    ast.BitXor: "use '**' for powers",
+    ast.FloorDiv: "use '/' to divide by a scalar",
+}
+
+
+def parse(text: str) -> Expr:
+    """Parse `text` into an expression tree.
+
+    Args:
+        text: an expression such as ``"x.T @ A @ x"``.
+
+    Returns:
+        The immutable expression tree.
+
+    Raises:
+        ExprSyntaxError: the text is not an expression of the language; the error has a column.
+
+    Example:
+        >>> parse("x.T @ A @ x")
+        MatMul(left=MatMul(left=Transpose(operand=Symbol(name='x')), right=Symbol(name='A')), \
+right=Symbol(name='x'))
+    """
+    _check_text(text)
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as error:
+        raise _syntax_error(text, error) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise _error(text, 1, len(text) + 1, "expression is too complex to parse") from None
+    return _Converter(text).convert(tree.body, depth=0)
+
+
+def _check_text(text: str) -> None:
+    if not text.strip():
+        raise ExprSyntaxError(
+            "empty expression",
+            span=Span(1, 2),
+            source=text,
+            expected="an expression such as 'x.T @ A @ x'",
+            hint="write the expression to differentiate",
+        )
+    if len(text) > MAX_LENGTH:
+        raise ExprSyntaxError(
+            f"expression is {len(text)} characters long; the limit is {MAX_LENGTH}",
+            span=Span(MAX_LENGTH + 1, MAX_LENGTH + 2),
+            hint="introduce intermediate variables for long expressions",
+        )
+    for index, char in enumerate(text):
+        if not (char.isascii() and (char.isprintable() or char == " ")):
+            shown = repr(char)[1:-1]
+            raise _error(
+                text,
+                index + 1,
+                index + 2,
+                f"unexpected character '{shown}'",
+                hint="names and operators use plain ASCII letters, digits and symbols",
+            )
+    depth = 0
+    for index, char in enumerate(text):
+        depth += char in "(["
+        depth -= char in ")]"
+        if depth > MAX_DEPTH:
+            raise _error(
+                text,
+                index + 1,
+                index + 2,
+                f"expression nests more than {MAX_DEPTH} levels deep",
+                hint="remove redundant parentheses",
+            )
+
+
+def _syntax_error(text: str, error: SyntaxError) -> ExprSyntaxError:
+    col = error.offset or len(text) + 1
+    col = min(max(col, 1), len(text) + 1)
+    message = (error.msg or "invalid syntax").lower().rstrip(".")
+    hint = "check the operators and parentheses near the caret"
+    if "never closed" in message or "unexpected eof" in message:
+        hint = "add the missing ')'"
+    elif "unmatched" in message:
+        hint = "remove the extra closing bracket or add its opening partner"
+    elif "decimal literal" in message:
+        hint = "write products with an explicit operator, as in '2 * x'"
+    elif text.rstrip()[-1:] in "+-*/@":
+        col = len(text.rstrip())
+        message = f"expression ends with the operator '{text.rstrip()[-1]}'"
+        hint = "add the missing operand or remove the operator"
+    return _error(text, col, col + 1, f"invalid expression: {message}", hint=hint)
+
+
+def _error(
+    text: str, col: int, end_col: int, message: str, *, hint: str | None = None
+) -> ExprSyntaxError:
+    return ExprSyntaxError(message, span=Span(col, max(end_col, col + 1)), source=text, hint=hint)
+
+
+class _Converter:
+    """Maps whitelisted `ast` nodes to IR nodes, keeping 1-based column spans."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def span(self, node: ast.AST) -> Span:
+        start = getattr(node, "col_offset", 0) + 1
+        end = getattr(node, "end_col_offset", None)
+        return Span(start, (end + 1) if end is not None else start + 1)
+
+    def operator_span(self, left: ast.expr, right: ast.expr, symbol: str) -> Span:
+        """Binary nodes point at their operator, which is where shape errors are reported."""
+        start = left.end_col_offset or 0
+        found = self.text.find(symbol, start, right.col_offset)
+        if found < 0:
+            return Span(start + 1, start + 2)
+        return Span(found + 1, found + 1 + len(symbol))
+
+    def fail(self, node: ast.AST, message: str, hint: str | None = None) -> ExprSyntaxError:
+        span = self.span(node)
+        return ExprSyntaxError(message, span=span, source=self.text, hint=hint)
+
+    def convert(self, node: ast.expr, depth: int) -> Expr:
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"expression nests more than {MAX_DEPTH} levels deep")
+        span = self.span(node)
+        match node:
+            case ast.Name(id=name):
+                if name in FUNCTIONS or name in CONSTRUCTORS:
+                    raise self.fail(
+                        node,
+                        f"function '{name}' is used without an argument",
+                        hint=f"write '{name}(...)'",
+                    )
+                return Symbol(name, span)
+            case ast.Constant(value=value):
+                return self.constant(node, value, span)
+            case ast.UnaryOp(op=ast.USub(), operand=operand):
+                return Neg(self.convert(operand, depth + 1), span)
+            case ast.UnaryOp(op=ast.UAdd(), operand=operand):
+                return self.convert(operand, depth + 1)
+            case ast.BinOp(left=left, op=ast.Pow(), right=right):
+                op_span = self.operator_span(left, right, "**")
+                return Pow(self.convert(left, depth + 1), self.convert(right, depth + 1), op_span)
+            case ast.BinOp(left=left, op=op, right=right) if type(op) in _BINARY:
+                builder = _BINARY[type(op)]
+                op_span = self.operator_span(left, right, _SYMBOL[type(op)])
+                return builder(
+                    self.convert(left, depth + 1), self.convert(right, depth + 1), op_span
+                )
+            case ast.BinOp(op=op):
+                text = _OPERATOR_TEXT.get(type(op), type(op).__name__)
+                raise self.fail(
+                    node,
+                    f"unsupported operator '{text}'",
+                    hint=_OPERATOR_HINTS.get(type(op), "the operators are + - * / ** @ and .T"),
+                )
+            case ast.Attribute(value=value, attr="T"):
+                return Transpose(self.convert(value, depth + 1), span)
+            case ast.Attribute(attr=attr):
+                raise self.fail(
+                    node,
+                    f"unsupported attribute '.{attr}'",
+                    hint="'.T' (transpose) is the only attribute",
+                )
+            case ast.Call():
+                return self.call(node, depth, span)
+            case _:
+                raise self.fail(
+                    node,
+                    f"unsupported syntax: {_describe(node)}",
+                    hint="use + - * / ** @, .T, parentheses, numbers, names and the functions "
+                    + ", ".join(FUNCTIONS + CONSTRUCTORS),
+                )
+
+    def constant(self, node: ast.expr, value: object, span: Span) -> Number:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(
+                node,
+                f"unsupported constant {value!r}",
+                hint="constants are integer or decimal numbers",
+            )
+        segment = ast.get_source_segment(self.text, node) or str(value)
+        try:
+            exact = Fraction(segment.replace("_", ""))
+        except (ValueError, ZeroDivisionError):
+            raise self.fail(node, f"unsupported number '{segment}'") from None
+        if abs(exact.numerator) > 10**30 or exact.denominator > 10**30:
+            raise self.fail(node, f"number '{segment}' is out of range")
+        return Number(exact, span)
+
+    def call(self, node: ast.Call, depth: int, span: Span) -> Expr:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail(node.func, "only named functions can be called", hint=_func_hint(""))
+        name = node.func.id
+        if name not in FUNCTIONS and name not in CONSTRUCTORS:
+            raise self.fail(node.func, f"unknown function '{name}'", hint=_func_hint(name))
+        if node.keywords:
+            raise self.fail(node.keywords[0], f"'{name}' takes no keyword arguments")
+        if len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+            raise self.fail(
+                node,
+                f"'{name}' takes exactly one argument, got {len(node.args)}",
+                hint=f"write '{name}(...)' with one argument",
+            )
+        (arg,) = node.args
+        if name in CONSTRUCTORS:
+            return self.constructor(name, arg, span)
+        return Call(name, (self.convert(arg, depth + 1),), span)
+
+    def constructor(self, name: str, arg: ast.expr, span: Span) -> Expr:
+        builder = Identity if name == "eye" else Ones
+        match arg:
+            case ast.Name(id=dim):
+                return builder(dim, span)
+            case ast.Constant(value=int(size)) if not isinstance(size, bool) and size > 0:
+                return builder(size, span)
+        raise self.fail(
+            arg,
+            f"'{name}' takes a dimension: a name such as 'n' or a positive integer",
+            hint=f"write '{name}(n)'",
+        )
+
+
+def _func_hint(name: str) -> str:
+    known = FUNCTIONS + CONSTRUCTORS
+    close = difflib.get_close_matches(name, known, n=1)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "the functions are " + ", ".join(known)
+
+
+def _describe(node: ast.AST) -> str:
+    kinds = {
+        ast.Subscript: "indexing with [...]",
+        ast.Compare: "comparison",
+        ast.BoolOp: "'and'/'or'",
+        ast.Lambda: "lambda",
+        ast.Tuple: "tuple",
+        ast.List: "list",
+        ast.Dict: "dict",
+        ast.Set: "set",
+        ast.IfExp: "conditional expression",
+        ast.NamedExpr: "assignment ':='",
+        ast.JoinedStr: "string",
+        ast.Starred: "'*' unpacking",
+        ast.Await: "await",
+        ast.Yield: "yield",
+        ast.ListComp: "comprehension",
+        ast.GeneratorExp: "generator",
+        ast.SetComp: "comprehension",
+        ast.DictComp: "comprehension",
+        ast.Slice: "slice",
+    }
+    if isinstance(node, ast.UnaryOp):
+        return "operator '" + {ast.Not: "not", ast.Invert: "~"}.get(type(node.op), "?") + "'"
+    return kinds.get(type(node), type(node).__name__)
+
+
+def is_elementwise(name: str) -> bool:
+    """Whether `name` is a function applied entry by entry."""
+    return name in ELEMENTWISE_FUNCTIONS

@@ -1,0 +1,148 @@
+"""Lower a checked IR tree to SymPy matrix expressions (MatrixSymbol, MatMul, Trace, ...).
+
+Used for interoperability (the Python API's `.to_sympy()`) and for comparing with SymPy's own
+`diff` in benchmarks. 1x1 results are returned as SymPy scalars. SymPy is imported lazily,
+since importing it costs about half a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from derive.expr.nodes import (
+    Add,
+    Call,
+    Dim,
+    Div,
+    Expr,
+    Identity,
+    MatMul,
+    Mul,
+    Neg,
+    Number,
+    Ones,
+    Pow,
+    Sub,
+    Symbol,
+    Transpose,
+)
+from derive.expr.shapes import Shape, infer_shape, is_scalar
+
+
+def to_sympy(expr: Expr, shapes: Mapping[str, Shape]) -> Any:
+    """Lower `expr` to a SymPy expression; 1x1 matrix expressions become scalars.
+
+    Example:
+        >>> from derive.expr.parse import parse
+        >>> to_sympy(parse("x.T @ A @ x"), {"x": ("n", 1), "A": ("n", "n")})
+        (x.T*A*x)[0, 0]
+    """
+    return _Lowering(shapes).scalar_or_matrix(expr)
+
+
+class _Lowering:
+    def __init__(self, shapes: Mapping[str, Shape]) -> None:
+        import sympy
+
+        self.sp = sympy
+        self.shapes = shapes
+
+    def dim(self, dim: Dim) -> Any:
+        return self.sp.Integer(dim) if isinstance(dim, int) else self.sp.Symbol(dim, integer=True)
+
+    def scalar_or_matrix(self, expr: Expr) -> Any:
+        value = self.lower(expr)
+        if is_scalar(infer_shape(expr, self.shapes)) and isinstance(value, self.sp.MatrixExpr):
+            return value[0, 0]
+        return value
+
+    def lower(self, expr: Expr) -> Any:
+        sp = self.sp
+        match expr:
+            case Symbol(name=name):
+                shape = self.shapes.get(name, (1, 1))
+                if is_scalar(shape):
+                    return sp.Symbol(name)
+                return sp.MatrixSymbol(name, self.dim(shape[0]), self.dim(shape[1]))
+            case Number(value=value):
+                return sp.Rational(value.numerator, value.denominator)
+            case Identity(dim=dim):
+                return sp.Identity(self.dim(dim))
+            case Ones(dim=dim):
+                return sp.OneMatrix(self.dim(dim), 1)
+            case Neg(operand=operand):
+                return -self.lower(operand)
+            case Add(left=left, right=right):
+                return self.lower(left) + self.lower(right)
+            case Sub(left=left, right=right):
+                return self.lower(left) - self.lower(right)
+            case MatMul(left=left, right=right):
+                return self.product(left, right)
+            case Mul(left=left, right=right):
+                if is_scalar(self.shape(left)) or is_scalar(self.shape(right)):
+                    return self.product(left, right)
+                return sp.hadamard_product(self.lower(left), self.lower(right))
+            case Div(left=left, right=right):
+                return self.lower(left) / self.scalar_or_matrix(right)
+            case Pow(base=base, exponent=exponent):
+                power = self.scalar_or_matrix(exponent)
+                if is_scalar(self.shape(base)):
+                    return self.scalar_or_matrix(base) ** power
+                return sp.HadamardPower(self.lower(base), power)
+            case Transpose(operand=operand):
+                value = self.lower(operand)
+                return value.T if isinstance(value, sp.MatrixExpr) else value
+            case Call(func=func, args=(arg,)):
+                return self.call(func, arg)
+        raise TypeError(f"cannot lower {type(expr).__name__}")
+
+    def shape(self, expr: Expr) -> Shape:
+        return infer_shape(expr, self.shapes)
+
+    def product(self, left: Expr, right: Expr) -> Any:
+        sp = self.sp
+        parts = [self.lower(left), self.lower(right)]
+        if any(not isinstance(part, sp.MatrixExpr) for part in parts):
+            return self.scalar_or_matrix(left) * self.scalar_or_matrix(right)
+        return sp.MatMul(*parts)
+
+    def call(self, func: str, arg: Expr) -> Any:
+        sp = self.sp
+        value = self.lower(arg)
+        is_matrix = isinstance(value, sp.MatrixExpr) and not is_scalar(self.shape(arg))
+        if func in ("exp", "log", "sin", "cos", "tanh", "sqrt", "sigmoid"):
+            scalar = self._scalar_function(func)
+            if is_matrix:
+                return value.applyfunc(scalar)
+            return scalar(self.scalar_or_matrix(arg))
+        if func == "tr":
+            return sp.Trace(value) if is_matrix else value
+        if func == "det":
+            return sp.Determinant(value) if is_matrix else value
+        if func == "logdet":
+            return sp.log(sp.Determinant(value) if is_matrix else value)
+        if func == "inv":
+            return sp.Inverse(value) if is_matrix else 1 / value
+        if func == "norm":
+            if not is_matrix:
+                return sp.Abs(self.scalar_or_matrix(arg))
+            return sp.sqrt(sp.Trace(value.T * value))
+        if func == "sum":
+            if not is_matrix:
+                return self.scalar_or_matrix(arg)
+            rows, cols = self.shape(arg)
+            ones_left = sp.OneMatrix(1, self.dim(rows))
+            return (ones_left * value * sp.OneMatrix(self.dim(cols), 1))[0, 0]
+        if func == "diag":
+            column = value if self.shape(arg)[1] == 1 else value.T
+            return sp.DiagMatrix(column)
+        raise TypeError(f"cannot lower function {func}")
+
+    def _scalar_function(self, func: str) -> Any:
+        sp = self.sp
+        if func == "sigmoid":
+            t = sp.Dummy("t")
+            return sp.Lambda(t, 1 / (1 + sp.exp(-t)))
+        return {"exp": sp.exp, "log": sp.log, "sin": sp.sin, "cos": sp.cos,
+                "tanh": sp.tanh, "sqrt": sp.sqrt}[func]

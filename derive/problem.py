@@ -1,0 +1,138 @@
+"""A checked problem: parsed expression, declared shapes and assumptions, and its inferred shape.
+
+This is the boundary between user-facing inputs (strings, lists from YAML or the API) and the
+typed world of the engine. Shapes are given as lists, as in exercise files: `[]` scalar, `[n]`
+column vector, `[1, n]` row vector, `[m, n]` matrix. A scalar symbol named like a dimension
+(`N` in `(1/N) * ...` with `X: [N, D]`) stands for that dimension's size.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from derive.errors import ShapeError, SpecError
+from derive.expr.nodes import Dim, Expr, symbols_in
+from derive.expr.parse import CONSTRUCTORS, parse
+from derive.expr.shapes import SCALAR, Shape, format_shape, infer_shape, shape_from_dims
+
+ASSUMPTIONS = ("symmetric", "spd", "invertible", "positive")
+"""Properties a symbol may be declared to have."""
+
+_SQUARE_ONLY = ("symmetric", "spd", "invertible")
+_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+ShapeSpec = Mapping[str, Sequence[Dim]]
+AssumeSpec = Mapping[str, str | Sequence[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """An expression with everything needed to reason about it."""
+
+    text: str
+    expr: Expr
+    shapes: Mapping[str, Shape]
+    assumptions: Mapping[str, frozenset[str]]
+    shape: Shape
+
+    def dims(self) -> tuple[str, ...]:
+        """The named dimensions used by the symbols, sorted."""
+        names = {dim for shape in self.shapes.values() for dim in shape if isinstance(dim, str)}
+        return tuple(sorted(names))
+
+
+def check_dims(name: str, dims: Sequence[Dim]) -> Shape:
+    """Validate one declared shape list and turn it into a shape."""
+    if isinstance(dims, str) or not isinstance(dims, Sequence):
+        raise SpecError(
+            f"shape of '{name}' must be a list of dimensions, got {dims!r}",
+            hint="write [] for a scalar, [n] for a column vector, [m, n] for a matrix",
+        )
+    if len(dims) > 2:
+        raise SpecError(
+            f"shape of '{name}' has {len(dims)} dimensions; at most 2 are supported",
+            hint="write [] for a scalar, [n] for a column vector, [m, n] for a matrix",
+        )
+    for dim in dims:
+        valid_int = isinstance(dim, int) and not isinstance(dim, bool) and dim > 0
+        valid_name = isinstance(dim, str) and _IDENTIFIER.match(dim) is not None
+        if not (valid_int or valid_name):
+            raise SpecError(
+                f"invalid dimension {dim!r} in the shape of '{name}'",
+                expected="a positive integer or a name such as 'n'",
+                hint="dimensions are positive integers or names like n, m, D",
+            )
+    return shape_from_dims(tuple(dims))
+
+
+def make_problem(
+    text: str, shapes: ShapeSpec | None = None, assume: AssumeSpec | None = None
+) -> Problem:
+    """Parse `text` and check it against the declared shapes and assumptions.
+
+    Raises:
+        ExprSyntaxError: the text does not parse.
+        SpecError: a declared name is unknown or a shape or assumption is malformed.
+        ShapeError: the operands of some operation do not fit.
+
+    Example:
+        >>> make_problem("x.T @ A @ x", {"x": ["n"], "A": ["n", "n"]}).shape
+        (1, 1)
+    """
+    expr = parse(text)
+    used = symbols_in(expr)
+    declared: dict[str, Shape] = {}
+    for name, dims in (shapes or {}).items():
+        _check_known(name, used, "shape")
+        declared[name] = check_dims(name, dims)
+    for name in used:
+        declared.setdefault(name, SCALAR)
+    assumptions = _check_assumptions(assume or {}, used, declared)
+    shape = infer_shape(expr, declared, text)
+    return Problem(text, expr, dict(sorted(declared.items())), assumptions, shape)
+
+
+def _check_known(name: str, used: frozenset[str], what: str) -> None:
+    if name in used:
+        return
+    same_letters = [n for n in sorted(used) if n.lower() == name.lower()]
+    close = same_letters or difflib.get_close_matches(name, sorted(used), n=1)
+    hint = f"did you mean '{close[0]}'?" if close else "the expression uses " + (
+        ", ".join(f"'{n}'" for n in sorted(used)) or "no symbols"
+    )
+    if name in CONSTRUCTORS:
+        hint = f"'{name}' is a function, not a symbol"
+    raise SpecError(f"{what} given for unknown symbol '{name}'", hint=hint)
+
+
+def _check_assumptions(
+    assume: AssumeSpec, used: frozenset[str], shapes: Mapping[str, Shape]
+) -> dict[str, frozenset[str]]:
+    result: dict[str, frozenset[str]] = {}
+    for name, props in sorted(assume.items()):
+        _check_known(name, used, "assumption")
+        listed = [props] if isinstance(props, str) else list(props)
+        for prop in listed:
+            if prop not in ASSUMPTIONS:
+                close = difflib.get_close_matches(str(prop), ASSUMPTIONS, n=1)
+                raise SpecError(
+                    f"unknown assumption '{prop}' for '{name}'",
+                    expected=", ".join(ASSUMPTIONS),
+                    hint=f"did you mean '{close[0]}'?" if close else "the assumptions are "
+                    + ", ".join(ASSUMPTIONS),
+                )
+            rows, cols = shapes[name]
+            if prop in _SQUARE_ONLY and (rows != cols or shapes[name] == SCALAR):
+                raise ShapeError(
+                    f"'{name}' is assumed {prop} but is {format_shape(shapes[name])}, "
+                    "not a square matrix",
+                    hint=f"declare '{name}' with a square shape such as [n, n]",
+                )
+        closed = set(listed)
+        if "spd" in closed:
+            closed |= {"symmetric", "invertible"}
+        result[name] = frozenset(closed)
+    return result

@@ -1,0 +1,163 @@
+"""LaTeX for expression trees: every notation choice for matrix expressions lives here.
+
+Input: an IR tree plus the shapes of its symbols (to tell scaling from the Hadamard product and
+vectors from matrices). Output: a LaTeX math string without surrounding `$`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+
+from derive.expr.nodes import (
+    Add,
+    Call,
+    Div,
+    Expr,
+    Identity,
+    MatMul,
+    Mul,
+    Neg,
+    Number,
+    Ones,
+    Pow,
+    Sub,
+    Symbol,
+    Transpose,
+)
+from derive.expr.shapes import Shape, infer_shape, is_scalar, kind_of
+from derive.render.notation import Notation, dim_to_latex, name_to_latex, typeface
+
+_ATOM, _POSTFIX, _PRODUCT, _HADAMARD, _UNARY, _SUM = 6, 5, 4, 3, 2, 1
+
+_PLAIN_FUNCTIONS = {
+    "exp": r"\exp",
+    "log": r"\log",
+    "sin": r"\sin",
+    "cos": r"\cos",
+    "tanh": r"\tanh",
+    "sigmoid": r"\sigma",
+    "det": r"\det",
+    "logdet": r"\log\det",
+    "tr": r"\operatorname{tr}",
+    "sum": r"\operatorname{sum}",
+    "diag": r"\operatorname{diag}",
+}
+
+
+def number_to_latex(value: Fraction) -> str:
+    """Print a rational: integer, exact decimal, or \\frac.
+
+    Example:
+        >>> number_to_latex(Fraction(2, 3)), number_to_latex(Fraction(1, 4))
+        ('\\\\frac{2}{3}', '0.25')
+    """
+    from derive.expr.unparse import format_number
+
+    text = format_number(abs(value))
+    if "/" in text:
+        text = rf"\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
+    return ("-" if value < 0 else "") + text
+
+
+class ExprPrinter:
+    """Prints IR trees as LaTeX in one notation, given the symbols' shapes."""
+
+    def __init__(self, shapes: Mapping[str, Shape], notation: Notation = Notation.BOLD) -> None:
+        self.shapes = shapes
+        self.notation = notation
+
+    def symbol(self, name: str) -> str:
+        """The LaTeX for a symbol, in the typeface its shape calls for."""
+        shape = self.shapes.get(name, (1, 1))
+        return typeface(name_to_latex(name), kind_of(shape), self.notation)
+
+    def special(self, letter: str, kind: str) -> str:
+        """The identity matrix 'I' or the ones vector '1' in this notation."""
+        if self.notation is Notation.BOLD:
+            return r"\mathbf{" + letter + "}"
+        if self.notation is Notation.ARROW and kind != "matrix":
+            return r"\vec{" + letter + "}"
+        return letter
+
+    def shape(self, expr: Expr) -> Shape:
+        return infer_shape(expr, self.shapes)
+
+    def print(self, expr: Expr) -> str:
+        """Return the LaTeX for `expr`."""
+        return self._print(expr)[0]
+
+    def _wrap(self, expr: Expr, context: int) -> str:
+        text, precedence = self._print(expr)
+        if precedence < context:
+            return r"\left(" + text + r"\right)"
+        return text
+
+    def _print(self, expr: Expr) -> tuple[str, int]:
+        match expr:
+            case Symbol(name=name):
+                return self.symbol(name), _ATOM
+            case Number(value=value):
+                return number_to_latex(value), (_UNARY if value < 0 else _ATOM)
+            case Identity(dim=dim):
+                return self.special("I", "matrix") + "_{" + dim_to_latex(dim) + "}", _ATOM
+            case Ones(dim=dim):
+                return self.special("1", "vector") + "_{" + dim_to_latex(dim) + "}", _ATOM
+            case Neg(operand=operand):
+                return "-" + self._wrap(operand, _PRODUCT), _UNARY
+            case Add(left=left, right=right):
+                return f"{self._wrap(left, _SUM)} + {self._wrap(right, _UNARY)}", _SUM
+            case Sub(left=left, right=right):
+                return f"{self._wrap(left, _SUM)} - {self._wrap(right, _PRODUCT)}", _SUM
+            case MatMul(left=left, right=right):
+                # The matrix product is associative, so A (B C) prints as A B C.
+                right_context = _POSTFIX if isinstance(right, Mul) else _PRODUCT
+                # A leading minus reads as negating the whole product, which is what it means.
+                left_text = self._wrap(left, _UNARY if isinstance(left, Neg) else _PRODUCT)
+                return f"{left_text} {self._wrap(right, right_context)}", _PRODUCT
+            case Mul(left=left, right=right):
+                return self._mul(left, right)
+            case Div(left=left, right=right):
+                return rf"\frac{{{self.print(left)}}}{{{self.print(right)}}}", _ATOM
+            case Pow(base=base, exponent=exponent):
+                circle = "" if is_scalar(self.shape(base)) else r"\circ "
+                return f"{self._wrap(base, _ATOM)}^{{{circle}{self.print(exponent)}}}", _POSTFIX
+            case Transpose(operand=Call(func="inv", args=(arg,))):
+                return f"{self._wrap(arg, _ATOM)}^{{-\\top}}", _POSTFIX
+            case Transpose(operand=operand):
+                return f"{self._wrap(operand, _ATOM)}^\\top", _POSTFIX
+            case Call(func=func, args=(arg,)):
+                return self._call(func, arg)
+        raise TypeError(f"cannot print {type(expr).__name__}")
+
+    def _mul(self, left: Expr, right: Expr) -> tuple[str, int]:
+        left_scalar, right_scalar = is_scalar(self.shape(left)), is_scalar(self.shape(right))
+        if left_scalar or right_scalar:
+            if isinstance(right, Number) and not isinstance(left, Number):
+                left, right = right, left
+            return f"{self._wrap(left, _PRODUCT)} {self._wrap(right, _POSTFIX)}", _PRODUCT
+        return f"{self._wrap(left, _POSTFIX)} \\odot {self._wrap(right, _POSTFIX)}", _HADAMARD
+
+    def _call(self, func: str, arg: Expr) -> tuple[str, int]:
+        inner = self.print(arg)
+        if func == "inv":
+            return f"{self._wrap(arg, _ATOM)}^{{-1}}", _POSTFIX
+        if func == "sqrt":
+            return rf"\sqrt{{{inner}}}", _ATOM
+        if func == "norm":
+            suffix = "" if self.shape(arg)[1] == 1 or self.shape(arg)[0] == 1 else "_F"
+            return rf"\left\lVert {inner} \right\rVert{suffix}", _ATOM
+        return rf"{_PLAIN_FUNCTIONS[func]}\left({inner}\right)", _ATOM
+
+
+def to_latex(
+    expr: Expr, shapes: Mapping[str, Shape], notation: Notation = Notation.BOLD
+) -> str:
+    """Print `expr` as LaTeX.
+
+    Example:
+        >>> from derive.expr.parse import parse
+        >>> to_latex(parse("x.T @ A @ x"), {"x": ("n", 1), "A": ("n", "n")})
+        '\\\\mathbf{x}^\\\\top \\\\mathbf{A} \\\\mathbf{x}'
+    """
+    return ExprPrinter(shapes, notation).print(expr)

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Run the whole test suite: lint, type check, unit/property/golden tests and doctests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+.venv/bin/ruff check derive tests benchmarks
+.venv/bin/mypy
+.venv/bin/python -m pytest "$@"
