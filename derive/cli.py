@@ -115,6 +115,54 @@ def parse_command(
         click.echo(f"  {name}: {format_shape(shape)}" + (f" ({props})" if props else ""))
 
 
+@cli.command("solve")
+@click.argument("expr")
+@click.option("--wrt", required=True, metavar="NAME", help="The symbol to differentiate by.")
+@symbol_options
+@click.option(
+    "--layout",
+    type=click.Choice(["numerator", "denominator", "mixed"]),
+    default="denominator",
+    show_default=True,
+    help="How the derivative's entries are arranged.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md", "tex", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format of the worked solution.",
+)
+@click.option("--name", default=None, metavar="NAME", help="Name of the output in the text.")
+@notation_option
+def solve_command(
+    expr: str,
+    wrt: str,
+    shapes: dict[str, list[Dim]],
+    assume: dict[str, list[str]],
+    layout: str,
+    fmt: str,
+    name: str | None,
+    notation: str,
+) -> None:
+    """Differentiate EXPR with respect to --wrt, with worked steps; every answer is checked."""
+    import json
+
+    from derive.solution import solve
+
+    solution = solve(expr, wrt, shapes=shapes, assume=assume, layout=layout, name=name,
+                     notation=notation)
+    if fmt == "json":
+        click.echo(json.dumps(solution.to_dict(), indent=2, ensure_ascii=False))
+    elif fmt == "md":
+        click.echo(solution.to_markdown(), nl=False)
+    elif fmt == "tex":
+        click.echo(solution.to_latex(), nl=False)
+    else:
+        click.echo(solution.to_text(), nl=False)
+
+
 def _debug_dump(error: BaseException) -> Path:
     """Write the traceback of an unexpected error where a user can attach it to a report."""
     directory = Path("build")

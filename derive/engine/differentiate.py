@@ -1,0 +1,162 @@
+"""Differentiate an index-form element with respect to one entry of the variable.
+
+Product rule term by term; `∂X_ab/∂X_pq = δ_ap δ_bq`; `∂(M^-1)_ab = -Σ_cd (M^-1)_ac ∂M_cd (M^-1)_db`;
+`∂ det M = det M Σ_cd (M^-1)_dc ∂M_cd`; `∂ log det M = Σ_cd (M^-1)_dc ∂M_cd`; the chain rule for
+elementwise functions and powers. Deltas are left in place: `remove_sums` collapses them.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from derive.engine.index import ExpansionContext, expand_indices
+from derive.engine.terms import (
+    ONE,
+    ZERO,
+    Apply,
+    Delta,
+    Entry,
+    Factor,
+    Group,
+    Poly,
+    Power,
+    Size,
+    Term,
+    add,
+    as_factor,
+    multiply,
+    rename,
+    scale,
+    single,
+    sum_over,
+)
+from derive.errors import UnsupportedError
+from derive.expr.nodes import Call, Expr, Symbol, symbols_in
+
+
+class Variable:
+    """The entry of the variable we differentiate by: its name and its free indices."""
+
+    def __init__(self, name: str, indices: tuple[str, ...]) -> None:
+        self.name = name
+        self.indices = indices
+
+
+def differentiate(poly: Poly, var: Variable, ctx: ExpansionContext) -> Poly:
+    """Differentiate `poly` with respect to the variable's entry, keeping the deltas.
+
+    Example:
+        >>> from derive.engine.index import IndexAllocator
+        >>> from derive.engine.terms import entry, multiply, sum_over
+        >>> from derive.engine.format import poly_to_text
+        >>> ctx = ExpansionContext({"W": ("m", "n"), "x": ("n", 1)}, IndexAllocator(["i", "j"]))
+        >>> y_i = sum_over(multiply(entry("W", "i", "j"), entry("x", "j")), ["j"])
+        >>> poly_to_text(differentiate(y_i, Variable("x", ("k",)), ctx))
+        'sum(W[i,j] * delta(j, k), j)'
+    """
+    return add(*(_term(term, var, ctx) for term in poly.terms))
+
+
+def _term(term: Term, var: Variable, ctx: ExpansionContext) -> Poly:
+    results = []
+    for position, factor in enumerate(term.factors):
+        derivative = _factor(factor, var, ctx)
+        if derivative.is_zero():
+            continue
+        others = term.factors[:position] + term.factors[position + 1 :]
+        rest = Poly((Term(term.coeff, others, term.summed),))
+        results.append(multiply(rest, _freshen(derivative, ctx)))
+    return add(*results)
+
+
+def _freshen(poly: Poly, ctx: ExpansionContext) -> Poly:
+    """Rename the summed indices of a derivative so they cannot collide with the term's own."""
+    mapping: dict[str, str] = {}
+    for term in poly.terms:
+        for index in term.summed:
+            if index not in mapping:
+                mapping[index] = ctx.allocator.fresh(ctx.allocator.ranges[index])
+    return rename(poly, mapping) if mapping else poly
+
+
+def _factor(factor: Factor, var: Variable, ctx: ExpansionContext) -> Poly:
+    match factor:
+        case Entry(base=Symbol(name=name), indices=indices):
+            if name != var.name:
+                return ZERO
+            deltas = tuple(Delta(a, b) for a, b in zip(indices, var.indices, strict=True))
+            return Poly((Term(Fraction(1), deltas),))
+        case Entry(base=Call(func=func, args=(inner,)), indices=indices):
+            if var.name not in symbols_in(inner):
+                return ZERO
+            return _opaque(func, factor, inner, indices, var, ctx)
+        case Delta() | Size():
+            return ZERO
+        case Group(poly=poly):
+            return differentiate(poly, var, ctx)
+        case Apply(func=func, arg=arg):
+            inner_derivative = differentiate(arg, var, ctx)
+            if inner_derivative.is_zero():
+                return ZERO
+            return multiply(_outer_derivative(func, arg), as_factor(inner_derivative))
+        case Power(base=base, exponent=exponent):
+            inner_derivative = differentiate(base, var, ctx)
+            if inner_derivative.is_zero():
+                return ZERO
+            lowered = exponent - 1
+            outer = ONE if lowered == 0 else (
+                as_factor(base) if lowered == 1 else single(Power(base, lowered))
+            )
+            return scale(multiply(outer, as_factor(inner_derivative)), exponent)
+    raise UnsupportedError(f"no derivative rule for {type(factor).__name__} yet")
+
+
+def _opaque(
+    func: str,
+    factor: Entry,
+    inner: Expr,
+    indices: tuple[str, ...],
+    var: Variable,
+    ctx: ExpansionContext,
+) -> Poly:
+    dim = ctx.shape(inner)[0]
+    c, d = ctx.allocator.fresh(dim), ctx.allocator.fresh(dim)
+    inverse = Call("inv", (inner,))
+    inner_entry = differentiate(expand_indices(inner, c, d, ctx), var, ctx)
+    if inner_entry.is_zero():
+        return ZERO
+    if func == "inv":
+        a, b = indices
+        left = single(Entry(inverse, (a, c)))
+        right = single(Entry(inverse, (d, b)))
+        product = multiply(multiply(left, as_factor(inner_entry)), right)
+        return sum_over(scale(product, -1), [c, d])
+    transposed_inverse = single(Entry(inverse, (d, c)))
+    product = multiply(transposed_inverse, as_factor(inner_entry))
+    if func == "det":
+        product = multiply(single(factor), product)
+    elif func != "logdet":
+        raise UnsupportedError(f"no derivative rule for '{func}' yet")
+    return sum_over(product, [c, d])
+
+
+def _outer_derivative(func: str, arg: Poly) -> Poly:
+    """f'(arg) as index form, in the forms textbooks print (σ(1 - σ), 1 - tanh²)."""
+    same = single(Apply(func, arg))
+    match func:
+        case "exp":
+            return same
+        case "log":
+            return single(Power(arg, Fraction(-1)))
+        case "sin":
+            return single(Apply("cos", arg))
+        case "cos":
+            return scale(single(Apply("sin", arg)), -1)
+        case "tanh":
+            return single(Group(add(ONE, scale(single(Power(same, Fraction(2))), -1))))
+        case "sigmoid":
+            return multiply(same, single(Group(add(ONE, scale(same, -1)))))
+        case "sqrt":
+            return scale(single(Power(same, Fraction(-1))), Fraction(1, 2))
+    raise UnsupportedError(f"no derivative rule for '{func}' yet")
+

@@ -1,0 +1,301 @@
+"""Build the worked steps of a derivation from its intermediate forms.
+
+Follows the method of the notes: state what is computed and its shape; write one element in
+index notation; remove the summation and differentiate; reassemble the matrix in the chosen
+layout; check numerically. Short sentences, one idea each, indices named, shapes stated.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from derive.engine.reassemble import MatrixTerm
+from derive.engine.solve import Work, result_shape
+from derive.engine.steps import (
+    Layout,
+    Math,
+    MathObject,
+    Partial,
+    Relation,
+    ShapeOf,
+    Step,
+    StepKind,
+    WrittenOut,
+)
+from derive.engine.format import poly_to_text
+from derive.engine.terms import Entry, Poly, Term, rename_term
+from derive.engine.textbook import build_sum
+from derive.expr.nodes import Call, Dim, Expr, MatMul, Mul, Symbol, Transpose, children
+from derive.expr.shapes import is_scalar, kind_of
+from derive.expr.unparse import unparse
+
+_KIND_ARTICLE = {"scalar": "a scalar", "column vector": "a column vector",
+                 "row vector": "a row vector", "matrix": "a matrix"}
+
+
+def explain(work: Work) -> tuple[Step, ...]:
+    """The worked steps for a finished derivation."""
+    steps = [_setup(work), _expansion(work), _summation(work), _reassembly(work), _check(work)]
+    return tuple(steps)
+
+
+def _entry(symbol: Symbol, indices: tuple[str | None, str | None]) -> Entry:
+    return Entry(symbol, tuple(i for i in indices if i is not None))
+
+
+def _dims(shape: tuple[Dim, Dim]) -> tuple[Dim, ...]:
+    return shape
+
+
+def _setup(work: Work) -> Step:
+    problem = work.problem
+    y, x = work.output, Symbol(work.wrt)
+    out_kind, var_kind = kind_of(problem.shape), kind_of(problem.shapes[work.wrt])
+    prose: list[str | Math] = [
+        "We differentiate ", _KIND_ARTICLE[out_kind], " ", Math(y),
+        " with respect to ", _KIND_ARTICLE[var_kind], " ", Math(x), ". ",
+    ]
+    derivative = Partial(y, x)
+    if work.arrangement is None:
+        axes = sum(i is not None for i in work.out_indices + work.var_indices)
+        prose += [
+            "Each entry of ", Math(y), " can change with each entry of ", Math(x),
+            f", so the derivative has {axes} axes and does not fit in a matrix. "
+            "We work with its entries and look for a compact form.",
+        ]
+    elif out_kind == "scalar" and var_kind == "scalar":
+        prose += ["Both are scalars, so this is an ordinary derivative."]
+    else:
+        row, col = work.arrangement
+        a = _entry(y, work.out_indices)
+        b = _entry(x, work.var_indices)
+        position = ", ".join(i for i in (row, col) if i is not None)
+        rows, cols = result_shape(work)
+        prose += [
+            f"In {work.layout.value} layout, entry ({position}) of ", Math(derivative),
+            " is ", Math(Partial(a, b)), f", so the result is {rows}×{cols}.",
+        ]
+    equations: list[MathObject] = [Relation((y, problem.expr))]
+    equations += [ShapeOf(Symbol(n), _dims(s)) for n, s in problem.shapes.items() if n in
+                  _symbols_in_order(problem.expr)]
+    equations.append(ShapeOf(y, problem.shape))
+    return Step(StepKind.SETUP, "What we compute", tuple(prose), tuple(equations))
+
+
+def _symbols_in_order(expr: Expr) -> list[str]:
+    if isinstance(expr, Symbol):
+        return [expr.name]
+    names: list[str] = []
+    for child in children(expr):
+        names += [n for n in _symbols_in_order(child) if n not in names]
+    return names
+
+
+def _ranges(work: Work, indices: list[str]) -> list[str | Math]:
+    parts: list[str | Math] = []
+    for position, index in enumerate(indices):
+        parts += [Math(Symbol(index)), f" runs from 1 to {work.space.dim(index)}"]
+        parts.append("; " if position < len(indices) - 1 else ". ")
+    return parts
+
+
+def _summed(poly: Poly) -> list[str]:
+    seen: dict[str, None] = {}
+    for term in poly.terms:
+        for index in term.summed:
+            seen.setdefault(index)
+    return list(seen)
+
+
+def _expansion(work: Work) -> Step:
+    y = work.output
+    free = [i for i in work.out_indices if i is not None]
+    summed = _summed(work.expanded)
+    prose: list[str | Math] = []
+    if free:
+        prose += ["Write one scalar element of ", Math(y), " using scalar entries only. "]
+        prose += _ranges(work, free)
+    else:
+        prose += [Math(y), " is a scalar, so there is one element: write it with scalar entries. "]
+    if summed:
+        prose += ["The summation index "] if len(summed) == 1 else ["The summation indices "]
+        prose += _ranges(work, summed)
+    equation = Relation((_entry(y, work.out_indices), work.expanded))
+    return Step(StepKind.INDEX_EXPANSION, "One element in index notation", tuple(prose),
+                (equation,))
+
+
+def _written_out(work: Work) -> WrittenOut | None:
+    """y_i = W_i1 x_1 + ⋯ + W_ik x_k + ⋯ + W_iD x_D, for one sum over a vector's entries."""
+    var = [i for i in work.var_indices if i is not None]
+    terms = work.expanded.terms
+    if len(var) != 1 or len(terms) != 1 or len(terms[0].summed) != 1:
+        return None
+    term = terms[0]
+    (summed,) = term.summed
+    hits = [f for f in term.factors
+            if isinstance(f, Entry) and f.base == Symbol(work.wrt) and f.indices == (summed,)]
+    if not hits:
+        return None
+    def at(value: str) -> Poly:
+        return Poly((rename_term(Term(term.coeff, term.factors), {summed: value}),))
+    last = str(work.space.dim(summed))
+    return WrittenOut((at("1"), None, at(var[0]), None, at(last)))
+
+
+def _summation(work: Work) -> Step:
+    y, x = work.output, Symbol(work.wrt)
+    a = _entry(y, work.out_indices)
+    b = _entry(x, work.var_indices)
+    if work.element.is_zero():
+        prose: list[str | Math] = [
+            "No element of ", Math(y), " contains an entry of ", Math(x), ": ",
+            Math(y), " does not depend on ", Math(x), ", so every partial derivative is 0.",
+        ]
+        return Step(StepKind.SUMMATION_REMOVAL, "Remove the summation and differentiate",
+                    tuple(prose), (Relation((Partial(a, b), work.element)),))
+    prose = ["Differentiate with respect to one entry ", Math(b), ". "]
+    equations: list[MathObject] = []
+    written = _written_out(work)
+    if written is not None:
+        (summed,) = work.expanded.terms[0].summed
+        prose += [
+            "Write the sum out: only the term with ", Math(Symbol(summed)), " = ",
+            Math(Symbol(b.indices[0])), " contains ", Math(b),
+            "; every other term is a constant and its derivative is 0. ",
+        ]
+        equations.append(Relation((a, written)))
+    else:
+        prose += [
+            "By the product rule each factor that contains an entry of ", Math(x),
+            " is differentiated in turn; the derivative of one entry by another is a Kronecker "
+            "delta, 1 when the indices agree and 0 otherwise. ",
+        ]
+    prose += ["Each delta then collapses the sum over its index, keeping only that term."]
+    chain: list[MathObject] = [Partial(a, b)]
+    if poly_to_text(work.differentiated) != poly_to_text(work.element):
+        chain.append(work.differentiated)
+    chain.append(work.element)
+    equations.append(Relation(tuple(chain)))
+    return Step(StepKind.SUMMATION_REMOVAL, "Remove the summation and differentiate",
+                tuple(prose), tuple(equations))
+
+
+def _recognitions(expr: Expr, scalar: callable) -> list[str]:  # type: ignore[valid-type]
+    found: list[str] = []
+
+    def visit(node: Expr) -> None:
+        match node:
+            case MatMul():
+                found.append("a sum over a shared index is a matrix product")
+            case Transpose():
+                found.append("indices met in reverse order give a transpose")
+            case Call(func="diag"):
+                found.append("a delta between the two free indices times an entry is diag(·)")
+            case Call(func="tr"):
+                found.append("a sum over a repeated index is a trace")
+            case Mul(left=left, right=right) if not scalar(left) and not scalar(right):
+                found.append("entries multiplied at the same position are a Hadamard product ⊙")
+        for child in children(node):
+            visit(child)
+
+    visit(expr)
+    return list(dict.fromkeys(found))
+
+
+def _reassembly(work: Work) -> Step:
+    y, x = work.output, Symbol(work.wrt)
+    problem = work.problem
+    derivative = Partial(y, x)
+    if work.arrangement is None:
+        return _reassembly_tensor(work)
+    rows, cols = result_shape(work)
+    assert work.result is not None
+    raw = build_sum(list(work.raw_terms)) if work.raw_terms else work.result
+    prose: list[str | Math] = []
+    row, col = work.arrangement
+    if row or col:
+        placed = [f"rows are indexed by {row}" if row else "", f"columns by {col}" if col else ""]
+        prose += [
+            "Put the entries back into a matrix. In ", work.layout.value, " layout the ",
+            " and ".join(p for p in placed if p).replace("and columns", "and the columns"), ". ",
+        ]
+    else:
+        prose += ["The derivative is a scalar, so there is nothing to arrange. "]
+    notes = _recognitions(raw, lambda e: is_scalar(_shape(work, e)))
+    if notes:
+        prose.append("Reading the entry formula: " + "; ".join(notes) + ". ")
+    symmetric = [n for n, props in problem.assumptions.items() if "symmetric" in props]
+    if symmetric and unparse(raw) != unparse(work.result):
+        names = [Math(Symbol(n)) for n in symmetric]
+        prose += ["Since "] + _join(names) + [" is symmetric, a transpose of it equals itself. "]
+    if work.wrt in symmetric:
+        prose += [
+            "This is the unconstrained gradient: each entry of ", Math(x),
+            " is perturbed on its own, as finite differences and automatic differentiation do. "
+            "If the pair of entries (p, q) and (q, p) is treated as one parameter, its derivative "
+            "is the sum of the two entries of this matrix; that is where the 2G − diag(G) "
+            "formula of some tables comes from. ",
+        ]
+    chain: list[MathObject] = [derivative]
+    if unparse(raw) != unparse(work.result):
+        chain.append(raw)
+    chain.append(work.result)
+    equations: list[MathObject] = [Relation(tuple(chain)), ShapeOf(derivative, (rows, cols))]
+    return Step(StepKind.REASSEMBLY, "Reassemble the matrix", tuple(prose), tuple(equations))
+
+
+def _join(items: list[Math]) -> list[str | Math]:
+    parts: list[str | Math] = []
+    for position, item in enumerate(items):
+        if position:
+            parts.append(", " if position < len(items) - 1 else " and ")
+        parts.append(item)
+    return parts
+
+
+def _shape(work: Work, expr: Expr) -> tuple[Dim, Dim]:
+    from derive.expr.shapes import infer_shape
+
+    return infer_shape(expr, work.problem.shapes)
+
+
+def _reassembly_tensor(work: Work) -> Step:
+    y, x = work.output, Symbol(work.wrt)
+    a = _entry(y, work.out_indices)
+    b = _entry(x, work.var_indices)
+    shape = result_shape(work)
+    prose: list[str | Math] = [
+        f"The full derivative is an array of shape {'×'.join(str(d) for d in shape)} "
+        f"({work.layout.value} layout); the formula above gives every entry. ",
+    ]
+    equations: list[MathObject] = [Relation((Partial(a, b), work.element))]
+    if work.compact is not None:
+        kept = work.compact_indices
+        prose += [
+            "Every entry whose delta has unequal indices is 0. Dropping those, the non-zero "
+            "entries form a matrix ", Math(Symbol("G")), " indexed by ",
+        ] + _join([Math(Symbol(i)) for i in kept]) + [
+            ", the compact form of the derivative.",
+        ]
+        compact_shape = tuple(work.space.dim(i) for i in kept)
+        equations.append(Relation((Symbol("G"), work.compact)))
+        equations.append(ShapeOf(Symbol("G"), compact_shape))
+    else:
+        prose.append("It has no compact matrix form, so the entry formula is the answer.")
+    return Step(StepKind.REASSEMBLY, "Arrange the entries", tuple(prose), tuple(equations))
+
+
+def _check(work: Work) -> Step:
+    v = work.verification
+    sizes = ", ".join(f"{name} = {size}" for name, size in v.sizes)
+    forms = "the entry formula" if work.result is None else "the entry formula and the matrix"
+    prose: tuple[str | Math, ...] = (
+        f"Check with random numbers: {'sizes ' + sizes + ', ' if sizes else ''}"
+        f"{v.draws} random draws (seed {v.seed}). Central finite differences agree with "
+        f"{forms}; the largest relative error is {v.max_rel_error:.1e}.",
+    )
+    return Step(StepKind.CHECK, "Check numerically", prose, ())
+
+
+__all__ = ["Fraction", "Layout", "MatrixTerm", "explain"]

@@ -1,0 +1,260 @@
+"""The derivative pipeline: expand -> differentiate -> remove sums -> reassemble -> verify.
+
+`derive_derivative(problem, wrt, layout, ...)` runs the passes in order over one explicit state
+and hands the intermediate forms to `explain` for the worked steps. An answer that fails its
+numeric check raises `VerificationError`; it is never returned as a solution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from derive.engine.differentiate import Variable, differentiate
+from derive.engine.index import ExpansionContext, IndexAllocator, expand_indices
+from derive.engine.reassemble import MatrixTerm, reassemble
+from derive.engine.steps import Derivation, Layout, Verification
+from derive.engine.sums import remove_sums
+from derive.engine.terms import IndexSpace, Poly
+from derive.engine.textbook import textbook_form
+from derive.engine.verify import Axes, check
+from derive.errors import DeriveError, SpecError, UnsupportedError, VerificationError
+from derive.expr.nodes import Dim, Expr, Symbol
+from derive.expr.shapes import Shape, format_shape
+from derive.problem import Problem
+
+DEFAULT_SEED = 20261125
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """Every intermediate form of one derivation, for the step builder."""
+
+    problem: Problem
+    wrt: str
+    layout: Layout
+    output: Symbol
+    out_indices: tuple[str | None, str | None]
+    var_indices: tuple[str | None, str | None]
+    space: IndexSpace
+    expanded: Poly
+    differentiated: Poly
+    element: Poly
+    arrangement: tuple[str | None, str | None] | None
+    raw_terms: tuple[MatrixTerm, ...]
+    result: Expr | None
+    compact: Expr | None
+    compact_indices: tuple[str, ...]
+    verification: Verification
+
+
+def output_name(problem: Problem, requested: str | None) -> str:
+    """The name used for the output in the text: f (scalar), y (vector), Y (matrix)."""
+    if requested:
+        return requested
+    rows, cols = problem.shape
+    candidates = ("f", "g", "h") if (rows, cols) == (1, 1) else (
+        ("y", "z", "u") if rows == 1 or cols == 1 else ("Y", "Z", "F")
+    )
+    for name in candidates:
+        if name not in problem.shapes:
+            return name
+    return "out"
+
+
+def arrangement_for(
+    layout: Layout,
+    out: tuple[str | None, str | None],
+    var: tuple[str | None, str | None],
+) -> tuple[str | None, str | None] | None:
+    """(row index, column index) of the derivative matrix, or None when it has >2 axes."""
+    out_named = [i for i in out if i is not None]
+    var_named = [i for i in var if i is not None]
+    if len(out_named) + len(var_named) > 2:
+        return None
+    if not out_named:
+        if layout is Layout.NUMERATOR:
+            return (var[1], var[0])
+        return var
+    if not var_named:
+        return (out[1], out[0]) if layout is Layout.DENOMINATOR else out
+    jacobian = (out_named[0], var_named[0])
+    return (jacobian[1], jacobian[0]) if layout is Layout.DENOMINATOR else jacobian
+
+
+def derive_derivative(
+    problem: Problem,
+    wrt: str,
+    layout: Layout = Layout.DENOMINATOR,
+    *,
+    name: str | None = None,
+    seed: int = DEFAULT_SEED,
+) -> Work:
+    """Differentiate `problem.expr` with respect to the symbol `wrt` and check the answer.
+
+    Raises:
+        SpecError: `wrt` is not a symbol of the expression.
+        UnsupportedError: no rule or no matrix form for part of the expression.
+        VerificationError: the derived answer disagrees with finite differences.
+    """
+    if wrt not in problem.shapes:
+        import difflib
+
+        close = difflib.get_close_matches(wrt, list(problem.shapes), n=1)
+        raise SpecError(
+            f"cannot differentiate with respect to '{wrt}': it is not a symbol of the expression",
+            hint=f"did you mean '{close[0]}'?" if close else "the symbols are "
+            + ", ".join(f"'{n}'" for n in problem.shapes),
+        )
+    out_symbol = Symbol(output_name(problem, name))
+    reserved = set(problem.shapes) | set(problem.dims()) | {out_symbol.name}
+    allocator = IndexAllocator(reserved)
+    ctx = ExpansionContext(problem.shapes, allocator)
+    rows, cols = problem.shape
+    out_indices = (ctx.index(rows), ctx.index(cols))
+    var_rows, var_cols = problem.shapes[wrt]
+    var_indices = (ctx.index(var_rows), ctx.index(var_cols))
+    expanded = expand_indices(problem.expr, out_indices[0], out_indices[1], ctx)
+    variable = Variable(wrt, tuple(i for i in var_indices if i is not None))
+    differentiated = differentiate(expanded, variable, ctx)
+    space = IndexSpace(dict(allocator.ranges))
+    element = remove_sums(differentiated, space)
+    indices = tuple(i for i in out_indices + var_indices if i is not None)
+    arrangement = arrangement_for(layout, out_indices, var_indices)
+    symmetric = frozenset(n for n, props in problem.assumptions.items() if "symmetric" in props)
+
+    raw_terms: tuple[MatrixTerm, ...] = ()
+    result: Expr | None = None
+    compact: Expr | None = None
+    compact_indices: tuple[str, ...] = ()
+    result_shapes = dict(problem.shapes)
+    if arrangement is not None:
+        raw_terms = tuple(reassemble(element, *arrangement, problem.shapes, space))
+        result = textbook_form(list(raw_terms), problem.shapes, symmetric)
+    else:
+        compact, compact_indices = _compact(element, out_indices, var_indices, problem, space,
+                                            symmetric)
+    verification = check(
+        problem, wrt, element, indices, space.ranges, _axes(out_indices, var_indices),
+        result, arrangement or (None, None), result_shapes, seed,
+    )
+    if not verification.passed and verification.draws == 0:
+        raise VerificationError(
+            f"cannot check the derivative of '{problem.text}': the expression is undefined at "
+            "the random test points (a singular matrix or a value outside a function's domain)",
+            hint="declare assumptions (spd, invertible, positive) or shapes for which it is defined",
+        )
+    if not verification.passed:
+        sizes = ", ".join(f"{k}={v}" for k, v in verification.sizes)
+        raise VerificationError(
+            f"the derivative of '{problem.text}' with respect to '{wrt}' failed its numeric "
+            f"check (seed {seed}, sizes {sizes or 'none'}, largest absolute error "
+            f"{verification.max_abs_error:.3g}, relative {verification.max_rel_error:.3g})",
+            hint="this is a bug in derive's rules; please report the expression",
+        )
+    return Work(
+        problem, wrt, layout, out_symbol, out_indices, var_indices, space, expanded,
+        differentiated, element, arrangement, raw_terms, result, compact, compact_indices,
+        verification,
+    )
+
+
+def _axes(out: tuple[str | None, str | None], var: tuple[str | None, str | None]) -> Axes:
+    positions = {name: axis for axis, name in enumerate(out + var) if name is not None}
+    return Axes(positions)
+
+
+def _compact(
+    element: Poly,
+    out: tuple[str | None, str | None],
+    var: tuple[str | None, str | None],
+    problem: Problem,
+    space: IndexSpace,
+    symmetric: frozenset[str],
+) -> tuple[Expr | None, tuple[str, ...]]:
+    """The 2-D compact form of a 3- or 4-axis derivative whose terms all carry δ(out, var).
+
+    For y = W x, ∂y_i/∂W_jk = δ_ij x_k: only j = i is non-zero, and G_ik = ∂y_i/∂W_ik = x_k.
+    """
+    from derive.engine.terms import Delta, Term, rename_term
+
+    out_named = {i for i in out if i is not None}
+    var_named = {i for i in var if i is not None}
+    shared: tuple[str, str] | None = None
+    for term in element.terms:
+        deltas = [
+            (f.a, f.b) if f.a in out_named else (f.b, f.a)
+            for f in term.factors
+            if isinstance(f, Delta) and {f.a, f.b} & out_named and {f.a, f.b} & var_named
+        ]
+        if not deltas or (shared is not None and deltas[0] != shared):
+            return None, ()
+        shared = deltas[0]
+    if shared is None:
+        return None, ()
+    kept, gone = shared
+    terms = []
+    for term in element.terms:
+        factors = tuple(
+            f for f in term.factors
+            if not (isinstance(f, Delta) and {f.a, f.b} == {kept, gone})
+        )
+        terms.append(rename_term(Term(term.coeff, factors, term.summed), {gone: kept}))
+    reduced = Poly(tuple(terms))
+    remaining = tuple(i for i in out + var if i is not None and i != gone)
+    if len(remaining) > 2:
+        return None, ()
+    row = remaining[0] if remaining else None
+    col = remaining[1] if len(remaining) == 2 else None
+    try:
+        matrix_terms = reassemble(reduced, row, col, problem.shapes, space)
+    except UnsupportedError:
+        return None, ()
+    return textbook_form(matrix_terms, problem.shapes, symmetric), remaining
+
+
+def result_shape(work: Work) -> tuple[Dim, ...]:
+    """The shape of the derivative: the matrix's (rows, cols), or all axes for 3-4 axes."""
+    if work.arrangement is not None:
+        row, col = work.arrangement
+        return (
+            work.space.dim(row) if row else 1,
+            work.space.dim(col) if col else 1,
+        )
+    out = [work.space.dim(i) for i in work.out_indices if i is not None]
+    var = [work.space.dim(i) for i in work.var_indices if i is not None]
+    return tuple(var + out) if work.layout is Layout.DENOMINATOR else tuple(out + var)
+
+
+def to_derivation(work: Work, steps: tuple[object, ...]) -> Derivation:
+    """Package a finished work record with its steps."""
+    indices = tuple(i for i in work.out_indices + work.var_indices if i is not None)
+    return Derivation(
+        problem=work.problem,
+        wrt=work.wrt,
+        layout=work.layout,
+        output=work.output,
+        element=work.element,
+        indices=indices,
+        space=work.space,
+        result=work.result,
+        shape=result_shape(work),
+        compact=work.compact,
+        steps=steps,  # type: ignore[arg-type]
+        verification=work.verification,
+    )
+
+
+__all__ = [
+    "DEFAULT_SEED",
+    "DeriveError",
+    "Fraction",
+    "Shape",
+    "Work",
+    "arrangement_for",
+    "derive_derivative",
+    "format_shape",
+    "output_name",
+    "result_shape",
+    "to_derivation",
+]

@@ -1,0 +1,121 @@
+"""The engine's output as plain data: steps of prose and math objects, and the verified result.
+
+Nothing here knows LaTeX or Markdown; `derive.render` turns these objects into text. Math objects
+are front-end expressions (`Expr`, matrix form), index-form polynomials (`Poly`), and the few
+display-only shapes below (`Partial`, `Relation`, `WrittenOut`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from derive.engine.terms import Entry, IndexSpace, Poly
+from derive.expr.nodes import Dim, Expr
+from derive.problem import Problem
+
+
+class StepKind(Enum):
+    """What a step does; templates are chosen by the value (steps/<value>.<ext>.j2)."""
+
+    SETUP = "setup"
+    INDEX_EXPANSION = "index_expansion"
+    SUMMATION_REMOVAL = "summation_removal"
+    REASSEMBLY = "reassembly"
+    CHECK = "check"
+
+
+class Layout(Enum):
+    """How the entries of a derivative are arranged."""
+
+    NUMERATOR = "numerator"
+    DENOMINATOR = "denominator"
+    MIXED = "mixed"
+
+
+@dataclass(frozen=True, slots=True)
+class Partial:
+    """∂ numerator / ∂ denominator, each an entry or an expression."""
+
+    numerator: MathObject
+    denominator: MathObject
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """parts[0] = parts[1] = ... (a chain of equalities)."""
+
+    parts: tuple[MathObject, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenOut:
+    """A sum written out term by term; None stands for an ellipsis (⋯)."""
+
+    terms: tuple[Poly | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ShapeOf:
+    """'name ∈ R^{rows×cols}', stating the shape of an object."""
+
+    subject: MathObject
+    dims: tuple[Dim, ...]
+
+
+MathObject = Expr | Poly | Entry | Partial | Relation | WrittenOut | ShapeOf
+
+
+@dataclass(frozen=True, slots=True)
+class Math:
+    """Inline math inside prose."""
+
+    obj: MathObject
+
+
+Prose = tuple[str | Math, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a worked solution: a title, a sentence or two, displayed equations."""
+
+    kind: StepKind
+    title: str
+    prose: Prose
+    equations: tuple[MathObject, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """The outcome of the numeric check of a result against finite differences."""
+
+    passed: bool
+    seed: int
+    sizes: tuple[tuple[str, int], ...]
+    draws: int
+    max_abs_error: float
+    max_rel_error: float
+
+
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    """A solved derivative: the element formula, the matrix form and the steps that got there.
+
+    `indices` are the element formula's free indices (output's first, then the variable's).
+    `result` is None when the derivative has three or more axes; `compact` then holds the
+    compact 2-D form where one exists.
+    """
+
+    problem: Problem
+    wrt: str
+    layout: Layout
+    output: Expr
+    element: Poly
+    indices: tuple[str, ...]
+    space: IndexSpace
+    result: Expr | None
+    shape: tuple[Dim, ...]
+    compact: Expr | None
+    steps: tuple[Step, ...]
+    verification: Verification

@@ -1,0 +1,97 @@
+"""Summation removal: collapse Kronecker deltas against summed indices.
+
+`Σ_k A_ik δ_kj = A_ij`; `Σ_k δ_kk = n`; a delta between two free indices stays (it becomes `I`
+or `diag` in matrix form). Works inside groups and function arguments too, then merges terms
+that differ only in their coefficient.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from derive.engine.format import term_to_text
+from derive.engine.terms import (
+    Apply,
+    Delta,
+    Factor,
+    Group,
+    IndexSpace,
+    Poly,
+    Power,
+    Size,
+    Term,
+    factor_indices,
+    rename_term,
+)
+
+
+def remove_sums(poly: Poly, space: IndexSpace) -> Poly:
+    """Collapse every delta that meets a summed index, recursively, and merge like terms.
+
+    Example:
+        >>> from derive.engine.terms import entry, multiply, single, sum_over
+        >>> from derive.engine.format import poly_to_text
+        >>> p = sum_over(multiply(entry("W", "i", "j"), single(Delta("j", "k"))), ["j"])
+        >>> poly_to_text(remove_sums(p, IndexSpace({"i": "m", "j": "n", "k": "n"})))
+        'W[i,k]'
+    """
+    terms = [_collapse(_inner(term, space), space) for term in poly.terms]
+    return collect_terms(Poly(tuple(t for t in terms if t.coeff != 0)))
+
+
+def _inner(term: Term, space: IndexSpace) -> Term:
+    return Term(term.coeff, tuple(_inner_factor(f, space) for f in term.factors), term.summed)
+
+
+def _inner_factor(factor: Factor, space: IndexSpace) -> Factor:
+    match factor:
+        case Group(poly=poly):
+            return Group(remove_sums(poly, space))
+        case Apply(func=func, arg=arg):
+            return Apply(func, remove_sums(arg, space))
+        case Power(base=base, exponent=exponent):
+            return Power(remove_sums(base, space), exponent)
+    return factor
+
+
+def _collapse(term: Term, space: IndexSpace) -> Term:
+    changed = True
+    while changed:
+        changed = False
+        for position, factor in enumerate(term.factors):
+            if not isinstance(factor, Delta):
+                continue
+            a, b = factor.a, factor.b
+            others = term.factors[:position] + term.factors[position + 1 :]
+            if a == b:
+                size: tuple[Factor, ...] = (Size(space.dim(a)),) if a in term.summed else ()
+                summed = tuple(i for i in term.summed if i != a)
+                term = Term(term.coeff, others + size, summed)
+            elif b in term.summed or a in term.summed:
+                gone, kept = (b, a) if b in term.summed else (a, b)
+                summed = tuple(i for i in term.summed if i != gone)
+                term = rename_term(Term(term.coeff, others, summed), {gone: kept})
+            else:
+                continue
+            changed = True
+            break
+    # A sum over an index that no factor mentions multiplies by the index's range.
+    used = {i for f in term.factors for i in factor_indices(f)}
+    idle = [i for i in term.summed if i not in used]
+    if idle:
+        sizes = tuple(Size(space.dim(i)) for i in idle)
+        term = Term(term.coeff, term.factors + sizes, tuple(i for i in term.summed if i in used))
+    return term
+
+
+def collect_terms(poly: Poly) -> Poly:
+    """Merge terms that are equal but for their coefficient, keeping first-appearance order."""
+    merged: dict[str, Term] = {}
+    for term in poly.terms:
+        key = term_to_text(Term(Fraction(1), term.factors, term.summed))
+        if key in merged:
+            old = merged[key]
+            merged[key] = Term(old.coeff + term.coeff, old.factors, old.summed)
+        else:
+            merged[key] = term
+    return Poly(tuple(t for t in merged.values() if t.coeff != 0))

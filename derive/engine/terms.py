@@ -1,0 +1,241 @@
+"""Index-form IR: one element of a matrix expression as a sum of products of scalar factors.
+
+This is the notes' "single element" view (y_i = sum_j W_ij x_j), and the engine's working form:
+a `Poly` is a sum of `Term`s; a term is a rational coefficient times factors, summed over some
+indices. Factors are entries of symbols or of opaque matrix expressions (`inv(X)[i,k]`), Kronecker
+deltas, dimension sizes, parenthesised sub-sums (`Group`), elementwise functions (`Apply`) and
+constant powers (`Power`). Index names are unique per derivation, so no capture can occur.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from derive.expr.nodes import Dim, Expr, Symbol
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """Entry `indices` of `base`: A[i,j], x[i] (vectors take one index), s[] for a scalar."""
+
+    base: Expr
+    indices: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """The Kronecker delta δ_ab."""
+
+    a: str
+    b: str
+
+
+@dataclass(frozen=True, slots=True)
+class Size:
+    """The size of a dimension, from Σ_k δ_kk = n."""
+
+    dim: Dim
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A parenthesised sum used as one factor, e.g. (Σ_l A_kl x_l - b_k)."""
+
+    poly: Poly
+
+
+@dataclass(frozen=True, slots=True)
+class Apply:
+    """A scalar function of a scalar index expression: exp(x_i), σ(Σ_j W_ij x_j)."""
+
+    func: str
+    arg: Poly
+
+
+@dataclass(frozen=True, slots=True)
+class Power:
+    """A constant power of a scalar index expression."""
+
+    base: Poly
+    exponent: Fraction
+
+
+Factor = Entry | Delta | Size | Group | Apply | Power
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """coeff · Π factors, summed over `summed` (in order of appearance)."""
+
+    coeff: Fraction
+    factors: tuple[Factor, ...] = ()
+    summed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Poly:
+    """A sum of terms; the empty sum is zero."""
+
+    terms: tuple[Term, ...] = ()
+
+    def is_zero(self) -> bool:
+        """Whether this is the empty sum."""
+        return not self.terms
+
+
+@dataclass(frozen=True, slots=True)
+class IndexSpace:
+    """The range (dimension) of every index name used in a derivation."""
+
+    ranges: Mapping[str, Dim] = field(default_factory=dict)
+
+    def dim(self, index: str) -> Dim:
+        """The dimension an index runs over."""
+        return self.ranges[index]
+
+
+ZERO = Poly()
+ONE = Poly((Term(Fraction(1)),))
+
+
+def constant(value: Fraction | int) -> Poly:
+    """The constant polynomial `value`."""
+    return Poly((Term(Fraction(value)),)) if value else ZERO
+
+
+def single(factor: Factor) -> Poly:
+    """The polynomial made of one factor."""
+    return Poly((Term(Fraction(1), (factor,)),))
+
+
+def entry(name: str, *indices: str) -> Poly:
+    """Shorthand for the entry of a symbol, used in doctests and tests."""
+    return single(Entry(Symbol(name), tuple(indices)))
+
+
+def add(*polys: Poly) -> Poly:
+    """Sum of polynomials (terms concatenated, nothing merged)."""
+    return Poly(tuple(term for poly in polys for term in poly.terms))
+
+
+def scale(poly: Poly, factor: Fraction | int) -> Poly:
+    """Multiply every term's coefficient by `factor`."""
+    if not factor:
+        return ZERO
+    return Poly(tuple(Term(t.coeff * factor, t.factors, t.summed) for t in poly.terms))
+
+
+def multiply(left: Poly, right: Poly) -> Poly:
+    """Distribute a product of two sums into a sum of products."""
+    return Poly(
+        tuple(
+            Term(a.coeff * b.coeff, a.factors + b.factors, a.summed + b.summed)
+            for a in left.terms
+            for b in right.terms
+        )
+    )
+
+
+def as_factor(poly: Poly) -> Poly:
+    """`poly` as something to multiply by: itself when it is one term, else one Group factor."""
+    if len(poly.terms) <= 1:
+        return poly
+    return single(Group(poly))
+
+
+def sum_over(poly: Poly, indices: Iterable[str]) -> Poly:
+    """Wrap every term of `poly` in sums over `indices`."""
+    extra = tuple(indices)
+    return Poly(tuple(Term(t.coeff, t.factors, t.summed + extra) for t in poly.terms))
+
+
+def factor_indices(factor: Factor) -> tuple[str, ...]:
+    """The free indices a factor mentions, in order, with repeats removed."""
+    match factor:
+        case Entry(indices=indices):
+            return tuple(dict.fromkeys(indices))
+        case Delta(a=a, b=b):
+            return tuple(dict.fromkeys((a, b)))
+        case Size():
+            return ()
+        case Group(poly=poly) | Apply(arg=poly) | Power(base=poly):
+            return free_indices(poly)
+    raise TypeError(type(factor).__name__)
+
+
+def term_indices(term: Term) -> tuple[str, ...]:
+    """The free indices of one term, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for factor in term.factors:
+        for index in factor_indices(factor):
+            if index not in term.summed:
+                seen.setdefault(index)
+    return tuple(seen)
+
+
+def free_indices(poly: Poly) -> tuple[str, ...]:
+    """The free indices of a polynomial, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for term in poly.terms:
+        for index in term_indices(term):
+            seen.setdefault(index)
+    return tuple(seen)
+
+
+def rename(poly: Poly, mapping: Mapping[str, str]) -> Poly:
+    """Rename indices in every term, the terms' own summed indices included."""
+    return Poly(tuple(rename_term(t, mapping) for t in poly.terms))
+
+
+def rename_term(term: Term, mapping: Mapping[str, str]) -> Term:
+    """Rename indices in one term: its summed list, its factors, and free uses inside groups."""
+    return Term(
+        term.coeff,
+        tuple(rename_factor(f, mapping) for f in term.factors),
+        tuple(mapping.get(i, i) for i in term.summed),
+    )
+
+
+def _rename_free(poly: Poly, mapping: Mapping[str, str]) -> Poly:
+    """Rename only free uses: an index a nested term sums over is a different, bound index."""
+    renamed = []
+    for term in poly.terms:
+        visible = {k: v for k, v in mapping.items() if k not in term.summed}
+        renamed.append(rename_term(term, visible) if visible else term)
+    return Poly(tuple(renamed))
+
+
+def rename_factor(factor: Factor, mapping: Mapping[str, str]) -> Factor:
+    """Rename indices in one factor (free uses only, inside nested sums)."""
+    match factor:
+        case Entry(base=base, indices=indices):
+            return Entry(base, tuple(mapping.get(i, i) for i in indices))
+        case Delta(a=a, b=b):
+            return Delta(mapping.get(a, a), mapping.get(b, b))
+        case Size():
+            return factor
+        case Group(poly=poly):
+            return Group(_rename_free(poly, mapping))
+        case Apply(func=func, arg=arg):
+            return Apply(func, _rename_free(arg, mapping))
+        case Power(base=base, exponent=exponent):
+            return Power(_rename_free(base, mapping), exponent)
+    raise TypeError(type(factor).__name__)
+
+
+def mentions(poly: Poly, name: str) -> bool:
+    """Whether the symbol `name` occurs anywhere in `poly` (inside opaque bases too)."""
+    from derive.expr.nodes import symbols_in
+
+    for term in poly.terms:
+        for factor in term.factors:
+            match factor:
+                case Entry(base=base) if name in symbols_in(base):
+                    return True
+                case Group(poly=inner) | Apply(arg=inner) | Power(base=inner) if mentions(
+                    inner, name
+                ):
+                    return True
+    return False

@@ -1,0 +1,199 @@
+"""The numeric check: compare a derived answer with central finite differences.
+
+Each dimension name gets its own size (2..7, all different, so a missing transpose cannot hide
+behind a square matrix); values honour the assumptions (spd: R R^T + n I; invertible: diagonally
+dominant; positive: in [0.5, 2]); matrices inside inv/det/logdet are drawn well conditioned.
+When the function is undefined at the draw (log of a negative, say) the draw is repeated with
+positive entries and spd matrices. The element formula and the matrix form are checked separately.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from derive.engine.evaluate import Array, evaluate, evaluate_poly
+from derive.engine.steps import Verification
+from derive.engine.terms import Poly
+from derive.expr.nodes import Call, Dim, Expr, children
+from derive.expr.shapes import Shape
+from derive.problem import Problem
+
+RELATIVE_TOLERANCE = 1e-6
+"""Largest accepted |derived - numeric| / max(1, |numeric|) over all entries."""
+
+STEP = 1e-5
+DRAWS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Axes:
+    """Which axis of the full derivative array (out_row, out_col, var_row, var_col) an index is."""
+
+    positions: Mapping[str, int]
+
+
+def draw_sizes(dims: tuple[str, ...], rng: np.random.Generator) -> dict[str, int]:
+    """Give each dimension name a different size, 2 and up."""
+    pool = list(range(2, max(8, len(dims) + 2)))
+    rng.shuffle(pool)
+    return {name: pool[position] for position, name in enumerate(dims)}
+
+
+def _conditioned(expr: Expr) -> set[str]:
+    """Symbols that appear inside inv, det or logdet."""
+    found: set[str] = set()
+    if isinstance(expr, Call) and expr.func in ("inv", "det", "logdet"):
+        from derive.expr.nodes import symbols_in
+
+        found |= symbols_in(expr)
+    for child in children(expr):
+        found |= _conditioned(child)
+    return found
+
+
+def draw_values(
+    problem: Problem, sizes: Mapping[str, int], rng: np.random.Generator, *, safe: bool
+) -> dict[str, Array]:
+    """Random values for every symbol, honouring assumptions; `safe` makes everything positive."""
+    conditioned = _conditioned(problem.expr)
+    values: dict[str, Array] = {}
+    for name, (rows, cols) in problem.shapes.items():
+        if name in sizes and (rows, cols) == (1, 1):
+            values[name] = np.array([[float(sizes[name])]])
+            continue
+        r, c = _size(rows, sizes), _size(cols, sizes)
+        props = problem.assumptions.get(name, frozenset())
+        if "positive" in props or safe:
+            value = rng.uniform(0.5, 2.0, (r, c))
+        else:
+            value = rng.standard_normal((r, c))
+        if r == c and r > 1:
+            if "spd" in props or (safe and name in conditioned):
+                value = value @ value.T + r * np.eye(r)
+            elif "symmetric" in props:
+                value = (value + value.T) / 2
+            if ("invertible" in props or name in conditioned) and "spd" not in props:
+                value = value + (r + 1) * np.eye(r)
+        values[name] = value
+    return values
+
+
+def _size(dim: Dim, sizes: Mapping[str, int]) -> int:
+    return dim if isinstance(dim, int) else sizes[dim]
+
+
+def full_derivative(
+    function: Callable[[Mapping[str, Array]], Array], values: Mapping[str, Array], wrt: str
+) -> Array:
+    """Central differences of every output entry by every entry of `wrt`: axes (R, C, P, Q)."""
+    base = values[wrt]
+    out = function(values)
+    result = np.zeros(out.shape + base.shape)
+    for p in range(base.shape[0]):
+        for q in range(base.shape[1]):
+            plus, minus = base.copy(), base.copy()
+            plus[p, q] += STEP
+            minus[p, q] -= STEP
+            high = function({**values, wrt: plus})
+            low = function({**values, wrt: minus})
+            result[:, :, p, q] = (high - low) / (2 * STEP)
+    return result
+
+
+def _error(derived: Array, numeric: Array) -> tuple[float, float]:
+    difference = float(np.max(np.abs(derived - numeric))) if numeric.size else 0.0
+    scale = max(1.0, float(np.max(np.abs(numeric))) if numeric.size else 1.0)
+    return difference, difference / scale
+
+
+def check(
+    problem: Problem,
+    wrt: str,
+    element: Poly,
+    indices: tuple[str, ...],
+    ranges: Mapping[str, Dim],
+    axes: Axes,
+    result: Expr | None,
+    arrangement: tuple[str | None, str | None],
+    result_shapes: Mapping[str, Shape],
+    seed: int,
+) -> Verification:
+    """Check the element formula and the matrix answer against finite differences.
+
+    Returns a Verification whose errors are the worst over all draws and both forms.
+    """
+    worst_abs = worst_rel = 0.0
+    used_sizes: dict[str, int] = {}
+    for draw in range(DRAWS):
+        rng = np.random.default_rng(seed + draw)
+        sizes = draw_sizes(problem.dims(), rng)
+        used_sizes = used_sizes or sizes
+        numeric, values = _numeric(problem, wrt, sizes, rng)
+        if numeric is None:
+            return Verification(False, seed, tuple(sorted(sizes.items())), draw, np.inf, np.inf)
+        named = _named_view(numeric, indices, axes)
+        forms = [evaluate_poly(element, indices, ranges, values, sizes)]
+        expected = [named]
+        if result is not None:
+            derived = evaluate(result, values, sizes)
+            expected.append(_arranged(named, indices, arrangement))
+            if derived.shape != expected[-1].shape and not _is_zero(result):
+                return Verification(False, seed, tuple(sorted(sizes.items())), draw + 1,
+                                    np.inf, np.inf)
+            forms.append(np.broadcast_to(derived, expected[-1].shape))
+        for derived_form, numeric_form in zip(forms, expected, strict=True):
+            if not np.all(np.isfinite(derived_form)):
+                return Verification(
+                    False, seed, tuple(sorted(sizes.items())), draw + 1, np.inf, np.inf
+                )
+            absolute, relative = _error(derived_form, numeric_form)
+            worst_abs, worst_rel = max(worst_abs, absolute), max(worst_rel, relative)
+    passed = worst_rel <= RELATIVE_TOLERANCE
+    return Verification(passed, seed, tuple(sorted(used_sizes.items())), DRAWS, worst_abs, worst_rel)
+
+
+def _is_zero(expr: Expr) -> bool:
+    from derive.expr.nodes import Number
+
+    return isinstance(expr, Number) and expr.value == 0
+
+
+def _numeric(
+    problem: Problem, wrt: str, sizes: Mapping[str, int], rng: np.random.Generator
+) -> tuple[Array | None, dict[str, Array]]:
+    def function(values: Mapping[str, Array]) -> Array:
+        return evaluate(problem.expr, values, sizes)
+
+    for safe in (False, True):
+        values = draw_values(problem, sizes, rng, safe=safe)
+        with np.errstate(all="ignore"):
+            try:
+                numeric = full_derivative(function, values, wrt)
+            except np.linalg.LinAlgError:
+                continue
+        if np.all(np.isfinite(numeric)):
+            return numeric, values
+    return None, {}
+
+
+def _named_view(numeric: Array, indices: tuple[str, ...], axes: Axes) -> Array:
+    """The full (R, C, P, Q) array with size-1 axes dropped, axes in `indices` order."""
+    order = [axes.positions[i] for i in indices]
+    dropped = [a for a in range(4) if a not in order]
+    if not order:
+        return numeric.reshape(())
+    return numeric.transpose(order + dropped).reshape(tuple(numeric.shape[a] for a in order))
+
+
+def _arranged(
+    named: Array, indices: tuple[str, ...], arrangement: tuple[str | None, str | None]
+) -> Array:
+    """The derivative laid out as the (row, col) matrix of the chosen layout."""
+    row, col = arrangement
+    order = [indices.index(i) for i in (row, col) if i is not None]
+    matrix = named.transpose(order) if order else named
+    rows = matrix.shape[0] if row is not None else 1
+    return matrix.reshape(rows, -1) if row is not None or col is not None else matrix.reshape(1, 1)

@@ -1,0 +1,136 @@
+"""The Python API: `derive.solve(...)` returning a `Solution` that prints, serialises and displays.
+
+`Solution.to_dict()` is exactly the JSON object of `derive solve --format json`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from derive.engine.explain import explain
+from derive.engine.format import poly_to_text
+from derive.engine.solve import DEFAULT_SEED, derive_derivative, to_derivation
+from derive.engine.steps import Derivation, Layout
+from derive.errors import SpecError
+from derive.expr.nodes import Dim
+from derive.expr.unparse import unparse
+from derive.problem import make_problem
+from derive.render.context import derivation_context
+from derive.render.notation import Notation
+
+LAYOUTS = tuple(layout.value for layout in Layout)
+
+
+class Solution:
+    """A solved derivative: the answer, the element formula, the worked steps, the check."""
+
+    def __init__(self, derivation: Derivation, notation: Notation = Notation.BOLD) -> None:
+        self.derivation = derivation
+        self.notation = notation
+
+    @property
+    def result(self) -> str | None:
+        """The derivative in the expression language; None when it has 3 or more axes."""
+        result = self.derivation.result
+        return unparse(result) if result is not None else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of `derive solve --format json`."""
+        d = self.derivation
+        context = derivation_context(d, self.notation)
+        return {
+            "expr": d.problem.text,
+            "wrt": d.wrt,
+            "result": self.result,
+            "compact": unparse(d.compact) if d.compact is not None else None,
+            "element": poly_to_text(d.element),
+            "indices": list(d.indices),
+            "shape": list(d.shape),
+            "layout": d.layout.value,
+            "verified": d.verification.passed,
+            "check": {
+                "seed": d.verification.seed,
+                "sizes": dict(d.verification.sizes),
+                "draws": d.verification.draws,
+                "max_abs_error": d.verification.max_abs_error,
+                "max_rel_error": d.verification.max_rel_error,
+            },
+            "steps": [
+                {"kind": s["kind"], "title": s["title"], "text": s["text"],
+                 "latex": " \\\\ ".join(s["equations"]), "prose_latex": s["latex_prose"]}
+                for s in context["steps"]
+            ],
+        }
+
+    def to_text(self) -> str:
+        """A terminal rendering of the worked solution."""
+        from derive.render.documents import render_solution
+
+        return render_solution(self.derivation, "text", self.notation)
+
+    def to_markdown(self) -> str:
+        """The worked solution as a Markdown snippet with `$...$` math."""
+        from derive.render.documents import render_solution
+
+        return render_solution(self.derivation, "md", self.notation)
+
+    def to_latex(self) -> str:
+        """The worked solution as a LaTeX snippet."""
+        from derive.render.documents import render_solution
+
+        return render_solution(self.derivation, "tex", self.notation)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def _repr_latex_(self) -> str:
+        context = derivation_context(self.derivation, self.notation)
+        return "$" + (context["result_latex"] or "") + "$"
+
+    def __repr__(self) -> str:
+        return f"Solution(result={self.result!r}, layout={self.derivation.layout.value!r})"
+
+
+def solve(
+    expr: str,
+    wrt: str,
+    *,
+    shapes: Mapping[str, Sequence[Dim]] | None = None,
+    assume: Mapping[str, str | Sequence[str]] | None = None,
+    layout: str = "denominator",
+    name: str | None = None,
+    notation: str = "bold",
+    seed: int = DEFAULT_SEED,
+) -> Solution:
+    """Differentiate `expr` with respect to `wrt`, with worked steps and a numeric check.
+
+    Args:
+        expr: the expression, e.g. ``"x.T @ A @ x"``.
+        wrt: the symbol to differentiate by.
+        shapes: symbol -> dimensions: ``[]`` scalar, ``["n"]`` column, ``[1, "n"]`` row,
+            ``["m", "n"]`` matrix. Undeclared symbols are scalars.
+        assume: symbol -> property or list of properties (symmetric, spd, invertible, positive).
+        layout: ``numerator``, ``denominator`` (default) or ``mixed``.
+        name: the output's name in the text (default f, y or Y by shape).
+        notation: ``bold``, ``arrow`` or ``plain`` typeface for vectors and matrices.
+        seed: the random seed of the numeric check.
+
+    Returns:
+        The verified Solution.
+
+    Raises:
+        DeriveError: invalid input (with position), no rule for a construct, or a failed check.
+
+    Example:
+        >>> solve("x.T @ A @ x", "x", shapes={"x": ["n"], "A": ["n", "n"]}).result
+        '(A + A.T) @ x'
+    """
+    if layout not in LAYOUTS:
+        raise SpecError(f"unknown layout '{layout}'", expected=", ".join(LAYOUTS),
+                        hint="use numerator, denominator or mixed")
+    if notation not in {n.value for n in Notation}:
+        raise SpecError(f"unknown notation '{notation}'", hint="use bold, arrow or plain")
+    problem = make_problem(expr, shapes, assume)
+    work = derive_derivative(problem, wrt, Layout(layout), name=name, seed=seed)
+    return Solution(to_derivation(work, explain(work)), Notation(notation))
