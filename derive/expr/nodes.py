@@ -137,7 +137,10 @@ class Ones:
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
 
 
-Expr = Symbol | Number | Neg | Add | Sub | Mul | MatMul | Div | Pow | Transpose | Call | Identity | Ones
+Expr = (
+    Symbol | Number | Neg | Add | Sub | Mul | MatMul | Div | Pow | Transpose | Call
+    | Identity | Ones
+)
 
 BINARY = (Add, Sub, Mul, MatMul, Div)
 

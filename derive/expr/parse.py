@@ -40,7 +40,13 @@ MAX_DEPTH = 60
 
 CONSTRUCTORS = ("eye", "ones")
 
-_BINARY = {ast.Add: Add, ast.Sub: Sub, ast.Mult: Mul, ast.MatMult: MatMul, ast.Div: Div}
+_BINARY: dict[type[ast.operator], type[Add | Sub | Mul | MatMul | Div]] = {
+    ast.Add: Add,
+    ast.Sub: Sub,
+    ast.Mult: Mul,
+    ast.MatMult: MatMul,
+    ast.Div: Div,
+}
 _SYMBOL = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.MatMult: "@", ast.Div: "/"}
 _OPERATOR_TEXT = {
     ast.FloorDiv: "//",
@@ -75,12 +81,18 @@ def parse(text: str) -> Expr:
 right=Symbol(name='x'))
     """
     _check_text(text)
+    # Python reads leading spaces as an indent; parse without them and shift the columns back.
+    indent = len(text) - len(text.lstrip(" "))
     try:
-        tree = ast.parse(text, mode="eval")
+        tree = ast.parse(text[indent:], mode="eval")
     except SyntaxError as error:
-        raise _syntax_error(text, error) from None
+        raise _syntax_error(text, error, indent) from None
     except (RecursionError, MemoryError, ValueError):
         raise _error(text, 1, len(text) + 1, "expression is too complex to parse") from None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.expr):
+            node.col_offset += indent
+            node.end_col_offset = (node.end_col_offset or 0) + indent
     return _Converter(text).convert(tree.body, depth=0)
 
 
@@ -123,8 +135,8 @@ def _check_text(text: str) -> None:
             )
 
 
-def _syntax_error(text: str, error: SyntaxError) -> ExprSyntaxError:
-    col = error.offset or len(text) + 1
+def _syntax_error(text: str, error: SyntaxError, indent: int = 0) -> ExprSyntaxError:
+    col = error.offset + indent if error.offset else len(text) + 1
     col = min(max(col, 1), len(text) + 1)
     message = (error.msg or "invalid syntax").lower().rstrip(".")
     hint = "check the operators and parentheses near the caret"
@@ -198,11 +210,12 @@ class _Converter:
                 return builder(
                     self.convert(left, depth + 1), self.convert(right, depth + 1), op_span
                 )
-            case ast.BinOp(op=op):
+            case ast.BinOp(left=left, op=op, right=right):
                 text = _OPERATOR_TEXT.get(type(op), type(op).__name__)
-                raise self.fail(
-                    node,
+                raise ExprSyntaxError(
                     f"unsupported operator '{text}'",
+                    span=self.operator_span(left, right, text),
+                    source=self.text,
                     hint=_OPERATOR_HINTS.get(type(op), "the operators are + - * / ** @ and .T"),
                 )
             case ast.Attribute(value=value, attr="T"):
@@ -225,19 +238,33 @@ class _Converter:
 
     def constant(self, node: ast.expr, value: object, span: Span) -> Number:
         if isinstance(value, bool) or not isinstance(value, int | float):
+            shown = f"'{self.segment(node, value)}'"
+            if isinstance(value, str | bytes):
+                shown = repr(value)
             raise self.fail(
                 node,
-                f"unsupported constant {value!r}",
+                f"unsupported constant {shown}",
                 hint="constants are integer or decimal numbers",
             )
-        segment = ast.get_source_segment(self.text, node) or str(value)
+        segment = self.segment(node, value)
         try:
             exact = Fraction(segment.replace("_", ""))
         except (ValueError, ZeroDivisionError):
-            raise self.fail(node, f"unsupported number '{segment}'") from None
+            raise self.fail(
+                node,
+                f"unsupported number '{segment}'",
+                hint="write numbers in decimal, such as '16' or '0.5'",
+            ) from None
         if abs(exact.numerator) > 10**30 or exact.denominator > 10**30:
-            raise self.fail(node, f"number '{segment}' is out of range")
+            raise self.fail(
+                node,
+                f"number '{segment}' is out of range",
+                hint="numbers have at most 30 significant digits",
+            )
         return Number(exact, span)
+
+    def segment(self, node: ast.expr, value: object) -> str:
+        return ast.get_source_segment(self.text, node) or str(value)
 
     def call(self, node: ast.Call, depth: int, span: Span) -> Expr:
         if not isinstance(node.func, ast.Name):
@@ -246,8 +273,19 @@ class _Converter:
         if name not in FUNCTIONS and name not in CONSTRUCTORS:
             raise self.fail(node.func, f"unknown function '{name}'", hint=_func_hint(name))
         if node.keywords:
-            raise self.fail(node.keywords[0], f"'{name}' takes no keyword arguments")
-        if len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+            raise self.fail(
+                node.keywords[0],
+                f"'{name}' takes no keyword arguments",
+                hint=f"write '{name}(...)' with one argument",
+            )
+        starred = [arg for arg in node.args if isinstance(arg, ast.Starred)]
+        if starred:
+            raise self.fail(
+                starred[0],
+                f"'{name}' takes one argument, not '*' unpacking",
+                hint=f"write '{name}(...)' with one argument",
+            )
+        if len(node.args) != 1:
             raise self.fail(
                 node,
                 f"'{name}' takes exactly one argument, got {len(node.args)}",

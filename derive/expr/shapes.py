@@ -172,7 +172,10 @@ class _Inference:
             first, second = (left_text, right_text) if verb == "add" else (right_text, left_text)
             hint = "both operands must have the same shape"
             if is_scalar(left_shape) or is_scalar(right_shape):
-                hint = "to add a scalar to every entry multiply it by 'ones(n)'; for the identity use 'eye(n)'"
+                hint = (
+                    "to add a scalar to every entry multiply it by 'ones(n)'; "
+                    "for the identity use 'eye(n)'"
+                )
             elif (left_shape[1], left_shape[0]) == right_shape:
                 hint = "one operand may need a transpose '.T'"
             raise self.fail(expr, f"cannot {verb} {first} {joiner} {second}: shapes differ", hint)
@@ -196,13 +199,13 @@ class _Inference:
     def matmul(self, expr: Expr, left: Expr, right: Expr) -> Shape:
         left_shape, right_shape, left_text, right_text = self.operands(left, right)
         if left_shape[1] != right_shape[0]:
-            hint = None
-            if left_shape[0] == right_shape[0]:
+            hint = "the left operand needs as many columns as the right one has rows"
+            if is_scalar(left_shape) or is_scalar(right_shape):
+                hint = "to scale by a scalar use '*'"
+            elif left_shape[0] == right_shape[0]:
                 hint = f"did you mean '{self.quote(left)}.T @ {self.quote(right)}'?"
             elif left_shape[1] == right_shape[1]:
                 hint = f"did you mean '{self.quote(left)} @ {self.quote(right)}.T'?"
-            elif is_scalar(left_shape) or is_scalar(right_shape):
-                hint = "to scale by a scalar use '*'"
             raise self.fail(
                 expr,
                 f"cannot multiply {left_text} by {right_text}: inner dimensions "

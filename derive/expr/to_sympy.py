@@ -54,7 +54,11 @@ class _Lowering:
     def scalar_or_matrix(self, expr: Expr) -> Any:
         value = self.lower(expr)
         if is_scalar(infer_shape(expr, self.shapes)) and isinstance(value, self.sp.MatrixExpr):
-            return value[0, 0]
+            # `value[0, 0]` would expand a product into a Sum over fresh Dummy indices, so two
+            # lowerings of one tree would differ; keep the entry unevaluated instead
+            from sympy.matrices.expressions.matexpr import MatrixElement
+
+            return MatrixElement(value, 0, 0)
         return value
 
     def lower(self, expr: Expr) -> Any:
@@ -73,6 +77,12 @@ class _Lowering:
                 return sp.OneMatrix(self.dim(dim), 1)
             case Neg(operand=operand):
                 return -self.lower(operand)
+            case Add(left=left, right=right) | Sub(left=left, right=right) if is_scalar(
+                self.shape(expr)
+            ):
+                # a 1x1 product and a scalar such as a trace cannot be added as matrices
+                a, b = self.scalar_or_matrix(left), self.scalar_or_matrix(right)
+                return a + b if isinstance(expr, Add) else a - b
             case Add(left=left, right=right):
                 return self.lower(left) + self.lower(right)
             case Sub(left=left, right=right):
@@ -105,7 +115,11 @@ class _Lowering:
         parts = [self.lower(left), self.lower(right)]
         if any(not isinstance(part, sp.MatrixExpr) for part in parts):
             return self.scalar_or_matrix(left) * self.scalar_or_matrix(right)
-        return sp.MatMul(*parts)
+        # the product is associative: keep one flat, unevaluated chain as written
+        factors = [
+            arg for part in parts for arg in (part.args if isinstance(part, sp.MatMul) else (part,))
+        ]
+        return sp.MatMul(*factors)
 
     def call(self, func: str, arg: Expr) -> Any:
         sp = self.sp
@@ -144,5 +158,11 @@ class _Lowering:
         if func == "sigmoid":
             t = sp.Dummy("t")
             return sp.Lambda(t, 1 / (1 + sp.exp(-t)))
-        return {"exp": sp.exp, "log": sp.log, "sin": sp.sin, "cos": sp.cos,
-                "tanh": sp.tanh, "sqrt": sp.sqrt}[func]
+        return {
+            "exp": sp.exp,
+            "log": sp.log,
+            "sin": sp.sin,
+            "cos": sp.cos,
+            "tanh": sp.tanh,
+            "sqrt": sp.sqrt,
+        }[func]

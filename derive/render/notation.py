@@ -62,11 +62,15 @@ def typeface(body: str, kind: str, notation: Notation) -> str:
     """
     if kind == "scalar" or notation is Notation.PLAIN:
         return body
-    if notation is Notation.ARROW:
-        return r"\vec{" + body + "}" if "vector" in kind else body
+    if notation is Notation.ARROW and "vector" not in kind:
+        return body
+    # the subscript stays outside the accent or typeface: \vec{W}_{1}, not \vec{W_{1}}
     head = body.split("_{", 1)
-    bold = r"\boldsymbol{" if head[0].startswith("\\") else r"\mathbf{"
-    return bold + head[0] + "}" + ("_{" + head[1] if len(head) == 2 else "")
+    if notation is Notation.ARROW:
+        face = r"\vec{"
+    else:
+        face = r"\boldsymbol{" if head[0].startswith("\\") else r"\mathbf{"
+    return face + head[0] + "}" + ("_{" + head[1] if len(head) == 2 else "")
 
 
 def dim_to_latex(dim: Dim) -> str:
