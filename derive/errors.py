@@ -6,6 +6,7 @@ Every user-facing problem is a `DeriveError` carrying a `Span` (where), `found`/
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -80,6 +81,19 @@ class SpecError(DeriveError):
     """An exercise specification is malformed."""
 
 
+class SpecErrors(SpecError):
+    """Every problem found in one spec file, sorted by position and reported together.
+
+    `format_diagnostic` prints the first `limit` diagnostics and "… and N more".
+    """
+
+    def __init__(self, errors: Sequence[DeriveError], *, limit: int = 20) -> None:
+        count = len(errors)
+        super().__init__(f"{count} error{'s' if count != 1 else ''} in the exercise spec")
+        self.errors = tuple(errors)
+        self.limit = limit
+
+
 class ExprSyntaxError(DeriveError):
     """An expression could not be parsed."""
 
@@ -119,6 +133,11 @@ def format_diagnostic(error: DeriveError) -> str:
               ^^
         hint: fix it
     """
+    if isinstance(error, SpecErrors) and error.errors:
+        shown = [format_diagnostic(each) for each in error.errors[: error.limit]]
+        if len(error.errors) > error.limit:
+            shown.append(f"… and {len(error.errors) - error.limit} more")
+        return "\n".join(shown)
     span = error.span
     if span is None:
         head = f"error: {error.message}"
@@ -148,6 +167,7 @@ __all__ = [
     "ShapeError",
     "Span",
     "SpecError",
+    "SpecErrors",
     "UnsupportedError",
     "VerificationError",
     "format_diagnostic",

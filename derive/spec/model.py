@@ -1,0 +1,173 @@
+"""The exercise-spec data model: the YAML format as pydantic models, and the checked result.
+
+`SpecFile`, `ExerciseSpec` and `PartSpec` describe the file as written; they validate types and
+generate the JSON Schema. `ExerciseSet`, `Exercise` and `Item` are the checked output handed to the
+engine: parts are flattened into items and every expression is already a `Problem`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt
+
+from derive.errors import DeriveError, Span
+from derive.problem import Problem
+
+LayoutName = Literal["numerator", "denominator", "mixed"]
+"""How a derivative's entries are arranged; `derive.engine.steps.Layout` has the same values."""
+
+NotationName = Literal["bold", "arrow", "plain"]
+"""Typeface of vectors and matrices; `derive.render.notation.Notation` has the same values."""
+
+KindName = Literal["derivative"]
+"""Exercise kinds derive can solve."""
+
+FUTURE_KINDS = ("vectorize", "chain")
+"""Kinds that are planned but not supported yet; they get their own error message."""
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
+
+DimValue = int | str
+ShapesField = dict[str, list[DimValue]]
+AssumeField = dict[str, str | list[str]]
+
+_CONFIG = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class PartSpec(BaseModel):
+    """One sub-question of an exercise, as written; missing keys are inherited from the parent."""
+
+    model_config = _CONFIG
+
+    kind: KindName = Field("derivative", description="what to do; only 'derivative' for now")
+    title: str | None = Field(None, description="short title; may contain LaTeX math")
+    prompt: str | None = Field(None, description="question text; may contain LaTeX math")
+    shapes: ShapesField | None = Field(
+        None, description="symbol -> dims: [] scalar, [n] column, [1, n] row, [m, n] matrix"
+    )
+    assume: AssumeField | None = Field(
+        None, description="symbol -> property or list of properties (symmetric, spd, ...)"
+    )
+    expr: str = Field(description="the expression to differentiate, e.g. 'W @ x'")
+    wrt: str = Field(description="the symbol to differentiate with respect to")
+    layout: LayoutName | None = Field(None, description="overrides the spec's layout")
+    element: list[PositiveInt] | None = Field(
+        None, min_length=1, max_length=2, description="1-based indices of one entry to derive"
+    )
+    answer: str | None = Field(None, description="the teacher's answer, in the expression language")
+    name: str | None = Field(None, pattern=NAME_PATTERN, description="name of the output, e.g. 'y'")
+
+
+class ExerciseSpec(BaseModel):
+    """One exercise as written: either a single question (`expr`, `wrt`) or `parts`."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        strict=True,
+        json_schema_extra={"anyOf": [{"required": ["parts"]}, {"required": ["expr", "wrt"]}]},
+    )
+
+    id: str = Field(pattern=ID_PATTERN, description="unique id: lower-case letters, digits, '-'")
+    kind: KindName = Field("derivative", description="what to do; only 'derivative' for now")
+    title: str | None = Field(None, description="short title; may contain LaTeX math")
+    prompt: str | None = Field(None, description="question text; may contain LaTeX math")
+    shapes: ShapesField | None = Field(
+        None, description="symbol -> dims: [] scalar, [n] column, [1, n] row, [m, n] matrix"
+    )
+    assume: AssumeField | None = Field(
+        None, description="symbol -> property or list of properties (symmetric, spd, ...)"
+    )
+    expr: str | None = Field(None, description="the expression to differentiate, e.g. 'W @ x'")
+    wrt: str | None = Field(None, description="the symbol to differentiate with respect to")
+    layout: LayoutName | None = Field(None, description="overrides the spec's layout")
+    element: list[PositiveInt] | None = Field(
+        None, min_length=1, max_length=2, description="1-based indices of one entry to derive"
+    )
+    answer: str | None = Field(None, description="the teacher's answer, in the expression language")
+    name: str | None = Field(None, pattern=NAME_PATTERN, description="name of the output, e.g. 'y'")
+    parts: list[PartSpec] | None = Field(
+        None, min_length=1, description="sub-questions (a), (b), ...; they inherit shapes etc."
+    )
+
+
+class SpecFile(BaseModel):
+    """A whole exercise file: a title, defaults and the exercises."""
+
+    model_config = _CONFIG
+
+    title: str = Field(description="title of the problem set; may contain LaTeX math")
+    course: str | None = Field(None, description="course name")
+    author: str | None = Field(None, description="author")
+    layout: LayoutName = Field("denominator", description="default layout of derivatives")
+    notation: NotationName = Field("bold", description="typeface of vectors and matrices")
+    exercises: list[ExerciseSpec] = Field(min_length=1, description="the exercises, in order")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpot:
+    """Where a string from the spec starts, so later stages can report errors inside it.
+
+    `span` holds the file, the 1-based line and the column of the string's first character;
+    `line_text` is that whole source line, shown under diagnostics.
+    """
+
+    span: Span
+    line_text: str
+
+    def place(self, error: DeriveError) -> DeriveError:
+        """Move an error whose span is relative to the string into the spec file."""
+        file, line = self.span.file, self.span.line or 1
+        return error.placed(file, line, self.span.col - 1, self.line_text)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One question to solve: an exercise without parts, or one part of an exercise.
+
+    `label` is "" for an exercise without parts, else "(a)", "(b)", ...; `shapes`, `assume` and
+    `layout` are already inherited and checked, so `problem` is all the engine needs.
+    """
+
+    exercise_id: str
+    label: str
+    title: str | None
+    prompt: str | None
+    expr: str
+    wrt: str
+    layout: LayoutName
+    element: tuple[int, ...] | None
+    answer: str | None
+    name: str | None
+    problem: Problem
+    answer_problem: Problem | None
+    expr_at: SourceSpot
+    answer_at: SourceSpot | None
+
+
+@dataclass(frozen=True, slots=True)
+class Exercise:
+    """A checked exercise: its text and its items in order."""
+
+    id: str
+    kind: KindName
+    title: str | None
+    prompt: str | None
+    items: tuple[Item, ...]
+    at: SourceSpot
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseSet:
+    """A checked exercise file, ready for the engine."""
+
+    file: str
+    title: str
+    course: str | None
+    author: str | None
+    layout: LayoutName
+    notation: NotationName
+    exercises: tuple[Exercise, ...]
