@@ -41,7 +41,20 @@ class Problem:
     def dims(self) -> tuple[str, ...]:
         """The named dimensions used by the symbols, sorted."""
         names = {dim for shape in self.shapes.values() for dim in shape if isinstance(dim, str)}
+        names |= _constructor_dims(self.expr)
         return tuple(sorted(names))
+
+
+def _constructor_dims(expr: Expr) -> set[str]:
+    """Dimension names used by eye(n) and ones(n)."""
+    from derive.expr.nodes import Identity, Ones, children
+
+    if isinstance(expr, Identity | Ones):
+        return {expr.dim} if isinstance(expr.dim, str) else set()
+    found: set[str] = set()
+    for child in children(expr):
+        found |= _constructor_dims(child)
+    return found
 
 
 def check_dims(name: str, dims: Sequence[Dim]) -> Shape:

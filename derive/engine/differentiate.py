@@ -1,7 +1,8 @@
 """Differentiate an index-form element with respect to one entry of the variable.
 
-Product rule term by term; `∂X_ab/∂X_pq = δ_ap δ_bq`; `∂(M^-1)_ab = -Σ_cd (M^-1)_ac ∂M_cd (M^-1)_db`;
-`∂ det M = det M Σ_cd (M^-1)_dc ∂M_cd`; `∂ log det M = Σ_cd (M^-1)_dc ∂M_cd`; the chain rule for
+Product rule term by term; `∂X_ab/∂X_pq = δ_ap δ_bq`;
+`∂(M^-1)_ab = -Σ_cd (M^-1)_ac ∂M_cd (M^-1)_db`; `∂ det M = det M Σ_cd (M^-1)_dc ∂M_cd`;
+`∂ log det M = Σ_cd (M^-1)_dc ∂M_cd`; the chain rule for
 elementwise functions and powers. Deltas are left in place: `remove_sums` collapses them.
 """
 

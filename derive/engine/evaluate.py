@@ -8,7 +8,7 @@ Every value is a 2-D array; scalars are 1x1.
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,7 +34,7 @@ from derive.expr.nodes import (
 
 Array = NDArray[np.float64]
 
-_ELEMENTWISE = {
+_ELEMENTWISE: dict[str, Callable[[Array], Array]] = {
     "exp": np.exp,
     "log": np.log,
     "sin": np.sin,
@@ -57,7 +57,7 @@ def evaluate(expr: Expr, values: Mapping[str, Array], sizes: Mapping[str, int]) 
         case Symbol(name=name):
             return values[name]
         case Number(value=value):
-            return np.array([[float(value)]])
+            return np.array([[float(value)]], dtype=np.float64)
         case Identity(dim=dim):
             return np.eye(_size(dim, sizes))
         case Ones(dim=dim):
@@ -89,8 +89,7 @@ def _size(dim: Dim, sizes: Mapping[str, int]) -> int:
 
 def _call(func: str, value: Array) -> Array:
     if func in _ELEMENTWISE:
-        result: Array = _ELEMENTWISE[func](value)
-        return result
+        return _ELEMENTWISE[func](value)
     if func == "tr":
         return np.array([[np.trace(value)]])
     if func == "det":
@@ -98,7 +97,7 @@ def _call(func: str, value: Array) -> Array:
     if func == "logdet":
         return np.array([[np.log(np.linalg.det(value))]])
     if func == "inv":
-        return np.linalg.inv(value)
+        return np.asarray(np.linalg.inv(value), dtype=np.float64)
     if func == "norm":
         return np.array([[np.sqrt(np.sum(value * value))]])
     if func == "sum":

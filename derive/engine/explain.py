@@ -7,8 +7,10 @@ layout; check numerically. Short sentences, one idea each, indices named, shapes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
+from derive.engine.format import poly_to_text
 from derive.engine.reassemble import MatrixTerm
 from derive.engine.solve import Work, result_shape
 from derive.engine.steps import (
@@ -22,7 +24,6 @@ from derive.engine.steps import (
     StepKind,
     WrittenOut,
 )
-from derive.engine.format import poly_to_text
 from derive.engine.terms import Entry, Poly, Term, rename_term
 from derive.engine.textbook import build_sum
 from derive.expr.nodes import Call, Dim, Expr, MatMul, Mul, Symbol, Transpose, children
@@ -118,7 +119,7 @@ def _expansion(work: Work) -> Step:
     else:
         prose += [Math(y), " is a scalar, so there is one element: write it with scalar entries. "]
     if summed:
-        prose += ["The summation index "] if len(summed) == 1 else ["The summation indices "]
+        prose += ["The summation index "] if len(summed) == 1 else ["Summation indices: "]
         prose += _ranges(work, summed)
     equation = Relation((_entry(y, work.out_indices), work.expanded))
     return Step(StepKind.INDEX_EXPANSION, "One element in index notation", tuple(prose),
@@ -181,7 +182,7 @@ def _summation(work: Work) -> Step:
                 tuple(prose), tuple(equations))
 
 
-def _recognitions(expr: Expr, scalar: callable) -> list[str]:  # type: ignore[valid-type]
+def _recognitions(expr: Expr, scalar: Callable[[Expr], bool]) -> list[str]:
     found: list[str] = []
 
     def visit(node: Expr) -> None:
@@ -272,18 +273,26 @@ def _reassembly_tensor(work: Work) -> Step:
     equations: list[MathObject] = [Relation((Partial(a, b), work.element))]
     if work.compact is not None:
         kept = work.compact_indices
-        prose += [
+        intro: list[str | Math] = [
             "Every entry whose delta has unequal indices is 0. Dropping those, the non-zero "
             "entries form a matrix ", Math(Symbol("G")), " indexed by ",
-        ] + _join([Math(Symbol(i)) for i in kept]) + [
-            ", the compact form of the derivative.",
         ]
+        prose += intro + _join([Math(Symbol(i)) for i in kept])
+        prose.append(", the compact form of the derivative.")
         compact_shape = tuple(work.space.dim(i) for i in kept)
         equations.append(Relation((Symbol("G"), work.compact)))
         equations.append(ShapeOf(Symbol("G"), compact_shape))
     else:
         prose.append("It has no compact matrix form, so the entry formula is the answer.")
     return Step(StepKind.REASSEMBLY, "Arrange the entries", tuple(prose), tuple(equations))
+
+
+def _bound(error: float) -> str:
+    """A power-of-ten bound, stable across machines where the last digits of an error are not."""
+    import math
+
+    exponent = max(-15, math.ceil(math.log10(error))) if error > 0 else -15
+    return f"1e{exponent}"
 
 
 def _check(work: Work) -> Step:
@@ -293,7 +302,7 @@ def _check(work: Work) -> Step:
     prose: tuple[str | Math, ...] = (
         f"Check with random numbers: {'sizes ' + sizes + ', ' if sizes else ''}"
         f"{v.draws} random draws (seed {v.seed}). Central finite differences agree with "
-        f"{forms}; the largest relative error is {v.max_rel_error:.1e}.",
+        f"{forms}: the largest relative error is below {_bound(v.max_rel_error)}.",
     )
     return Step(StepKind.CHECK, "Check numerically", prose, ())
 

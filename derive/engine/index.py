@@ -184,7 +184,7 @@ def _(expr: Div, row: str | None, col: str | None, ctx: ExpansionContext) -> Pol
     if divisor is not None:
         if divisor.value == 0:
             raise UnsupportedError("division by zero", span=expr.span)
-        return scale(numerator, 1 / divisor.value)
+        return scale(numerator, 1 / Fraction(divisor.value))
     denominator = _expand(expr.right, None, None, ctx)
     return multiply(as_factor(numerator), _power(denominator, Fraction(-1)))
 
@@ -208,7 +208,7 @@ def _power(base: Poly, exponent: Fraction) -> Poly:
         if isinstance(factor, Power) and exponent.denominator == 1:
             # (a^r)^n = a^(rn) holds for integer n whenever a^r is defined.
             inner = single(Power(factor.base, factor.exponent * exponent))
-            return scale(inner, term.coeff**exponent) if term.coeff != 1 else inner
+            return scale(inner, term.coeff ** int(exponent)) if term.coeff != 1 else inner
     return single(Power(base, exponent))
 
 

@@ -88,7 +88,7 @@ def reassemble(
         >>> p = sum_over(multiply(entry("A", "k", "i"), entry("B", "j", "k")), ["k"])
         >>> [unparse(t.matrix) for t in reassemble(p, "i", "j", {"A": ("n", "m"),
         ...  "B": ("p", "n")}, IndexSpace({"i": "m", "j": "p", "k": "n"}))]
-        ['(B @ A).T']
+        ['A.T @ B.T']
     """
     ctx = _Context(shapes, space)
     return [_term(term, row, col, ctx) for term in poly.terms]

@@ -127,22 +127,26 @@ def derive_derivative(
     result: Expr | None = None
     compact: Expr | None = None
     compact_indices: tuple[str, ...] = ()
+    pair = ("", "")
     result_shapes = dict(problem.shapes)
     if arrangement is not None:
         raw_terms = tuple(reassemble(element, *arrangement, problem.shapes, space))
         result = textbook_form(list(raw_terms), problem.shapes, symmetric)
     else:
-        compact, compact_indices = _compact(element, out_indices, var_indices, problem, space,
-                                            symmetric)
+        compact, compact_indices, pair = _compact(
+            element, out_indices, var_indices, problem, space, symmetric
+        )
     verification = check(
         problem, wrt, element, indices, space.ranges, _axes(out_indices, var_indices),
         result, arrangement or (None, None), result_shapes, seed,
+        compact=(compact, compact_indices, pair) if compact is not None else None,
     )
     if not verification.passed and verification.draws == 0:
         raise VerificationError(
             f"cannot check the derivative of '{problem.text}': the expression is undefined at "
             "the random test points (a singular matrix or a value outside a function's domain)",
-            hint="declare assumptions (spd, invertible, positive) or shapes for which it is defined",
+            hint="declare assumptions (spd, invertible, positive) or shapes for which it is "
+            "defined",
         )
     if not verification.passed:
         sizes = ", ".join(f"{k}={v}" for k, v in verification.sizes)
@@ -171,7 +175,7 @@ def _compact(
     problem: Problem,
     space: IndexSpace,
     symmetric: frozenset[str],
-) -> tuple[Expr | None, tuple[str, ...]]:
+) -> tuple[Expr | None, tuple[str, ...], tuple[str, str]]:
     """The 2-D compact form of a 3- or 4-axis derivative whose terms all carry δ(out, var).
 
     For y = W x, ∂y_i/∂W_jk = δ_ij x_k: only j = i is non-zero, and G_ik = ∂y_i/∂W_ik = x_k.
@@ -188,10 +192,10 @@ def _compact(
             if isinstance(f, Delta) and {f.a, f.b} & out_named and {f.a, f.b} & var_named
         ]
         if not deltas or (shared is not None and deltas[0] != shared):
-            return None, ()
+            return None, (), ("", "")
         shared = deltas[0]
     if shared is None:
-        return None, ()
+        return None, (), ("", "")
     kept, gone = shared
     terms = []
     for term in element.terms:
@@ -202,15 +206,16 @@ def _compact(
         terms.append(rename_term(Term(term.coeff, factors, term.summed), {gone: kept}))
     reduced = Poly(tuple(terms))
     remaining = tuple(i for i in out + var if i is not None and i != gone)
+    # Entries of G are the entries of the full derivative with `gone` set equal to `kept`.
     if len(remaining) > 2:
-        return None, ()
+        return None, (), ("", "")
     row = remaining[0] if remaining else None
     col = remaining[1] if len(remaining) == 2 else None
     try:
         matrix_terms = reassemble(reduced, row, col, problem.shapes, space)
     except UnsupportedError:
-        return None, ()
-    return textbook_form(matrix_terms, problem.shapes, symmetric), remaining
+        return None, (), ("", "")
+    return textbook_form(matrix_terms, problem.shapes, symmetric), remaining, shared
 
 
 def result_shape(work: Work) -> tuple[Dim, ...]:

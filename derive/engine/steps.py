@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from derive.engine.terms import Entry, IndexSpace, Poly
-from derive.expr.nodes import Dim, Expr
+from derive.expr.nodes import Dim, Expr, Symbol
 from derive.problem import Problem
 
 
@@ -110,7 +110,7 @@ class Derivation:
     problem: Problem
     wrt: str
     layout: Layout
-    output: Expr
+    output: Symbol
     element: Poly
     indices: tuple[str, ...]
     space: IndexSpace

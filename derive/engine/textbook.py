@@ -23,7 +23,6 @@ from derive.expr.nodes import (
     Mul,
     Neg,
     Number,
-    Ones,
     Pow,
     Sub,
     Symbol,
@@ -196,7 +195,10 @@ def factor_common(terms: list[MatrixTerm]) -> Expr | None:
         if all(unparse(c[side]) == shared for c in chains):
             rests = [c[:-1] if side == -1 else c[1:] for c in chains]
             inner = build_sum(
-                [MatrixTerm(t.coeff, t.scalars, _product(r)) for t, r in zip(terms, rests)]
+                [
+                    MatrixTerm(t.coeff, t.scalars, _product(r))
+                    for t, r in zip(terms, rests, strict=True)
+                ]
             )
             common = chains[0][side]
             return MatMul(inner, common) if side == -1 else MatMul(common, inner)
@@ -259,7 +261,7 @@ def textbook_form(
         >>> unparse(textbook_form(terms, {"A": ("n", "n"), "x": ("n", 1)}, frozenset()))
         '(A + A.T) @ x'
         >>> unparse(textbook_form(terms, {"A": ("n", "n"), "x": ("n", 1)}, frozenset("A")))
-        '2 * A @ x'
+        '2 * (A @ x)'
     """
     rewriter = Rewriter(shapes, symmetric)
     collected = collect([split_scalars(t, rewriter) for t in terms])

@@ -120,6 +120,7 @@ def check(
     arrangement: tuple[str | None, str | None],
     result_shapes: Mapping[str, Shape],
     seed: int,
+    compact: tuple[Expr, tuple[str, ...], tuple[str, str]] | None = None,
 ) -> Verification:
     """Check the element formula and the matrix answer against finite differences.
 
@@ -144,6 +145,10 @@ def check(
                 return Verification(False, seed, tuple(sorted(sizes.items())), draw + 1,
                                     np.inf, np.inf)
             forms.append(np.broadcast_to(derived, expected[-1].shape))
+        if compact is not None:
+            compact_expr, kept, (partner, gone) = compact
+            forms.append(evaluate(compact_expr, values, sizes).reshape(-1))
+            expected.append(_diagonal(named, indices, kept, partner, gone).reshape(-1))
         for derived_form, numeric_form in zip(forms, expected, strict=True):
             if not np.all(np.isfinite(derived_form)):
                 return Verification(
@@ -152,7 +157,8 @@ def check(
             absolute, relative = _error(derived_form, numeric_form)
             worst_abs, worst_rel = max(worst_abs, absolute), max(worst_rel, relative)
     passed = worst_rel <= RELATIVE_TOLERANCE
-    return Verification(passed, seed, tuple(sorted(used_sizes.items())), DRAWS, worst_abs, worst_rel)
+    sizes_used = tuple(sorted(used_sizes.items()))
+    return Verification(passed, seed, sizes_used, DRAWS, worst_abs, worst_rel)
 
 
 def _is_zero(expr: Expr) -> bool:
@@ -186,6 +192,15 @@ def _named_view(numeric: Array, indices: tuple[str, ...], axes: Axes) -> Array:
     if not order:
         return numeric.reshape(())
     return numeric.transpose(order + dropped).reshape(tuple(numeric.shape[a] for a in order))
+
+
+def _diagonal(
+    named: Array, indices: tuple[str, ...], kept: tuple[str, ...], partner: str, gone: str
+) -> Array:
+    """Entries of the full derivative where index `gone` equals `partner`, axes as `kept`."""
+    diagonal = np.diagonal(named, axis1=indices.index(partner), axis2=indices.index(gone))
+    labels = [i for i in indices if i not in (partner, gone)] + [partner]
+    return diagonal.transpose([labels.index(i) for i in kept])
 
 
 def _arranged(

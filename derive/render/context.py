@@ -26,7 +26,9 @@ def prose_to_text(prose: Prose) -> str:
     return "".join(to_text(p.obj) if isinstance(p, Math) else p for p in prose)
 
 
-def derivation_context(derivation: Derivation, notation: Notation = Notation.BOLD) -> dict[str, Any]:
+def derivation_context(
+    derivation: Derivation, notation: Notation = Notation.BOLD
+) -> dict[str, Any]:
     """The template variables for one derivation (see README, 'Template variables')."""
     problem = derivation.problem
     shapes = {**problem.shapes, derivation.output.name: problem.shape}
@@ -53,6 +55,7 @@ def derivation_context(derivation: Derivation, notation: Notation = Notation.BOL
         "result": unparse(derivation.result) if derivation.result is not None else None,
         "result_latex": printer.print(result) if result is not None else None,
         "compact": derivation.result is None and derivation.compact is not None,
+        "compact_text": unparse(derivation.compact) if derivation.compact is not None else None,
         "shape": "×".join(str(d) for d in derivation.shape),
         "verified": derivation.verification.passed,
         "steps": steps,

@@ -33,8 +33,8 @@ def name_to_latex(name: str) -> str:
     """Render an identifier: greek letters, trailing digits as subscripts, 'hat'/'bar' accents.
 
     Example:
-        >>> name_to_latex("theta"), name_to_latex("W1"), name_to_latex("yhat"), name_to_latex("loss")
-        ('\\\\theta', 'W_{1}', '\\\\hat{y}', '\\\\mathrm{loss}')
+        >>> [name_to_latex(n) for n in ("theta", "W1", "yhat", "loss")]
+        ['\\\\theta', 'W_{1}', '\\\\hat{y}', '\\\\mathrm{loss}']
     """
     match = _NAME.match(name)
     if match is None:
