@@ -126,7 +126,7 @@ def format_diagnostic(error: DeriveError) -> str:
     """Format an error as `[file:line:col: ]error: [col N: ]message`, caret line and hint.
 
     Example:
-        >>> e = ShapeError("bad", span=Span(3, 4), source="A @ x", hint="fix it")
+        >>> e = ShapeError("bad", span=Span(3, 5), source="A @ x", hint="fix it")
         >>> print(format_diagnostic(e))
         error: col 3: bad
             A @ x
