@@ -54,8 +54,11 @@ def evaluate(expr: Expr, values: Mapping[str, Array], sizes: Mapping[str, int]) 
         5.0
     """
     match expr:
-        case Symbol(name=name):
+        case Symbol(name=name) if name in values:
             return values[name]
+        case Symbol(name=name):
+            # A scalar named like a dimension is that dimension's size (Σ_k δ_kk = n).
+            return np.array([[float(sizes[name])]])
         case Number(value=value):
             return np.array([[float(value)]], dtype=np.float64)
         case Identity(dim=dim):
