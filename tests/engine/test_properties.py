@@ -73,18 +73,23 @@ def fresh_point(
 def finite_differences(
     expr: Expr, values: Mapping[str, np.ndarray], sizes: Mapping[str, int], wrt: str
 ) -> np.ndarray:
-    """d out[R, C] / d wrt[P, Q] by central differences: an array of axes (R, C, P, Q)."""
+    """d out[R, C] / d wrt[P, Q] by central differences with one Richardson step (error O(h^4)):
+    an array of axes (R, C, P, Q)."""
     base = values[wrt]
     out = evaluate(expr, values, sizes)
     result = np.zeros(out.shape + base.shape)
+
+    def central(p: int, q: int, step: float) -> np.ndarray:
+        plus, minus = base.copy(), base.copy()
+        plus[p, q] += step
+        minus[p, q] -= step
+        high = evaluate(expr, {**values, wrt: plus}, sizes)
+        low = evaluate(expr, {**values, wrt: minus}, sizes)
+        return (high - low) / (2 * step)
+
     for p in range(base.shape[0]):
         for q in range(base.shape[1]):
-            plus, minus = base.copy(), base.copy()
-            plus[p, q] += STEP
-            minus[p, q] -= STEP
-            high = evaluate(expr, {**values, wrt: plus}, sizes)
-            low = evaluate(expr, {**values, wrt: minus}, sizes)
-            result[:, :, p, q] = (high - low) / (2 * STEP)
+            result[:, :, p, q] = (4 * central(p, q, STEP / 2) - central(p, q, STEP)) / 3
     return result
 
 

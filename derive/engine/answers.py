@@ -1,0 +1,71 @@
+"""Compare a teacher's answer with the engine's verified result, numerically.
+
+Both are matrix expressions over the same symbols. They are evaluated at random values (sizes
+and assumptions drawn as for the engine's own check); equal shapes and agreement to a relative
+1e-8 mean the answer is right. For 3- and 4-axis derivatives the answer is compared with the
+compact form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from derive.engine.evaluate import evaluate
+from derive.engine.steps import Derivation
+from derive.engine.verify import draw_sizes, draw_values
+from derive.errors import UnsupportedError
+from derive.expr.nodes import Expr, symbols_in
+from derive.expr.unparse import unparse
+
+ANSWER_TOLERANCE = 1e-8
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerCheck:
+    """The verdict on a teacher's answer: right or not, and by how much it is off."""
+
+    correct: bool
+    expected: str
+    max_rel_error: float
+    reason: str
+
+
+def check_answer(derivation: Derivation, answer: Expr, draws: int = 3) -> AnswerCheck:
+    """Whether `answer` equals the derivation's result (or compact form) at random points.
+
+    Raises:
+        UnsupportedError: the derivative has no matrix or compact form to compare with.
+    """
+    target = derivation.result if derivation.result is not None else derivation.compact
+    if target is None:
+        raise UnsupportedError(
+            "this derivative has three or more axes and no compact form to compare an answer with",
+            hint="remove 'answer' from this exercise or ask for a derivative with a matrix form",
+        )
+    expected = unparse(target)
+    problem = derivation.problem
+    unknown = sorted(symbols_in(answer) - set(problem.shapes) - set(problem.dims()))
+    if unknown:
+        return AnswerCheck(False, expected, np.inf,
+                           f"the answer uses '{unknown[0]}', which is not in the expression")
+    worst = 0.0
+    for draw in range(draws):
+        rng = np.random.default_rng(derivation.verification.seed + 1000 + draw)
+        sizes = draw_sizes(problem.dims(), rng)
+        values = draw_values(problem, sizes, rng, safe=True)
+        with np.errstate(all="ignore"):
+            right = evaluate(target, values, sizes)
+            given = evaluate(answer, values, sizes)
+        if right.shape != given.shape and not (given.size == 1 and np.all(right == 0)):
+            return AnswerCheck(
+                False, expected, np.inf,
+                f"the answer is {given.shape[0]}×{given.shape[1]} but the derivative is "
+                f"{right.shape[0]}×{right.shape[1]}",
+            )
+        difference = float(np.max(np.abs(given - right)))
+        worst = max(worst, difference / max(1.0, float(np.max(np.abs(right)))))
+    if not np.isfinite(worst) or worst > ANSWER_TOLERANCE:
+        return AnswerCheck(False, expected, worst, "the values differ at random points")
+    return AnswerCheck(True, expected, worst, "")
