@@ -135,6 +135,13 @@ def parse_command(
     help="Output format of the worked solution.",
 )
 @click.option("--name", default=None, metavar="NAME", help="Name of the output in the text.")
+@click.option(
+    "--element",
+    default=None,
+    metavar="I,J",
+    help="Also walk through one concrete entry, e.g. 3,7 for the partial of y_3 by x_7 "
+    "(1-based: the output's indices, then the variable's).",
+)
 @notation_option
 def solve_command(
     expr: str,
@@ -144,6 +151,7 @@ def solve_command(
     layout: str,
     fmt: str,
     name: str | None,
+    element: str | None,
     notation: str,
 ) -> None:
     """Differentiate EXPR with respect to --wrt, with worked steps; every answer is checked."""
@@ -151,8 +159,17 @@ def solve_command(
 
     from derive.solution import solve
 
+    concrete = None
+    if element is not None:
+        parts = [p.strip() for p in element.split(",")]
+        if not all(p.isdigit() for p in parts):
+            raise click.BadParameter(
+                f"'{element}' is not a list of positive integers such as 3,7",
+                param_hint="--element",
+            )
+        concrete = [int(p) for p in parts]
     solution = solve(expr, wrt, shapes=shapes, assume=assume, layout=layout, name=name,
-                     notation=notation)
+                     notation=notation, element=concrete)
     if fmt == "json":
         click.echo(json.dumps(solution.to_dict(), indent=2, ensure_ascii=False))
     elif fmt == "md":

@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from derive.engine.explain import explain
+from derive.engine import DEFAULT_SEED, derive_exercise
 from derive.engine.format import poly_to_text
-from derive.engine.solve import DEFAULT_SEED, derive_derivative, to_derivation
 from derive.engine.steps import Derivation, Layout
 from derive.errors import SpecError
 from derive.expr.nodes import Dim
@@ -101,6 +100,7 @@ def solve(
     layout: str = "denominator",
     name: str | None = None,
     notation: str = "bold",
+    element: Sequence[int] | None = None,
     seed: int = DEFAULT_SEED,
 ) -> Solution:
     """Differentiate `expr` with respect to `wrt`, with worked steps and a numeric check.
@@ -114,6 +114,8 @@ def solve(
         layout: ``numerator``, ``denominator`` (default) or ``mixed``.
         name: the output's name in the text (default f, y or Y by shape).
         notation: ``bold``, ``arrow`` or ``plain`` typeface for vectors and matrices.
+        element: 1-based indices of one entry (output's, then the variable's) for an extra
+            concrete walk-through, e.g. ``(3, 7)`` for the partial of y_3 by x_7.
         seed: the random seed of the numeric check.
 
     Returns:
@@ -132,5 +134,8 @@ def solve(
     if notation not in {n.value for n in Notation}:
         raise SpecError(f"unknown notation '{notation}'", hint="use bold, arrow or plain")
     problem = make_problem(expr, shapes, assume)
-    work = derive_derivative(problem, wrt, Layout(layout), name=name, seed=seed)
-    return Solution(to_derivation(work, explain(work)), Notation(notation))
+    concrete = tuple(element) if element is not None else None
+    derivation = derive_exercise(
+        problem, wrt, Layout(layout), name=name, element=concrete, seed=seed
+    )
+    return Solution(derivation, Notation(notation))

@@ -8,13 +8,10 @@ layout; check numerically. Short sentences, one idea each, indices named, shapes
 from __future__ import annotations
 
 from collections.abc import Callable
-from fractions import Fraction
 
 from derive.engine.format import poly_to_text
-from derive.engine.reassemble import MatrixTerm
 from derive.engine.solve import Work, result_shape
 from derive.engine.steps import (
-    Layout,
     Math,
     MathObject,
     Partial,
@@ -24,7 +21,7 @@ from derive.engine.steps import (
     StepKind,
     WrittenOut,
 )
-from derive.engine.terms import Entry, Poly, Term, rename_term
+from derive.engine.terms import Entry, Poly, Term, rename, rename_term
 from derive.engine.textbook import build_sum
 from derive.expr.nodes import Call, Dim, Expr, MatMul, Mul, Symbol, Transpose, children
 from derive.expr.shapes import is_scalar, kind_of
@@ -34,10 +31,35 @@ _KIND_ARTICLE = {"scalar": "a scalar", "column vector": "a column vector",
                  "row vector": "a row vector", "matrix": "a matrix"}
 
 
-def explain(work: Work) -> tuple[Step, ...]:
-    """The worked steps for a finished derivation."""
-    steps = [_setup(work), _expansion(work), _summation(work), _reassembly(work), _check(work)]
+def explain(work: Work, element: tuple[int, ...] | None = None) -> tuple[Step, ...]:
+    """The worked steps for a finished derivation (plus a concrete entry when `element`)."""
+    steps = [_setup(work), _expansion(work), _summation(work)]
+    if element is not None:
+        steps.append(_concrete(work, element))
+    steps += [_reassembly(work), _check(work)]
     return tuple(steps)
+
+
+def _concrete(work: Work, element: tuple[int, ...]) -> Step:
+    """The same walk-through for one concrete entry, e.g. ∂y_3/∂x_7 = W_37."""
+    names = [i for i in work.out_indices + work.var_indices if i is not None]
+    values = dict(zip(names, (str(v) for v in element), strict=True))
+    y, x = work.output, Symbol(work.wrt)
+    a = Entry(y, tuple(values[i] for i in work.out_indices if i is not None))
+    b = Entry(x, tuple(values[i] for i in work.var_indices if i is not None))
+    expanded = rename(work.expanded, values)
+    equations: list[MathObject] = [Relation((a, expanded))]
+    written = _written_out(work)
+    prose: list[str | Math] = [
+        "The same steps for one concrete entry, ", Math(Partial(a, b)), ". ",
+    ]
+    if written is not None:
+        concrete = WrittenOut(tuple(None if t is None else rename(t, values)
+                                    for t in written.terms))
+        equations.append(Relation((a, concrete)))
+        prose += ["Only the term containing ", Math(b), " survives the differentiation. "]
+    equations.append(Relation((Partial(a, b), rename(work.element, values))))
+    return Step(StepKind.CONCRETE_ELEMENT, "One concrete entry", tuple(prose), tuple(equations))
 
 
 def _entry(symbol: Symbol, indices: tuple[str | None, str | None]) -> Entry:
@@ -150,8 +172,9 @@ def _summation(work: Work) -> Step:
     b = _entry(x, work.var_indices)
     if work.element.is_zero():
         prose: list[str | Math] = [
-            "No element of ", Math(y), " contains an entry of ", Math(x), ": ",
-            Math(y), " does not depend on ", Math(x), ", so every partial derivative is 0.",
+            "Differentiate with respect to one entry ", Math(b), ". The terms that contain it "
+            "cancel: ", Math(y), " does not depend on ", Math(x),
+            ", so every partial derivative is 0.",
         ]
         return Step(StepKind.SUMMATION_REMOVAL, "Remove the summation and differentiate",
                     tuple(prose), (Relation((Partial(a, b), work.element)),))
@@ -223,7 +246,9 @@ def _reassembly(work: Work) -> Step:
         ]
     else:
         prose += ["The derivative is a scalar, so there is nothing to arrange. "]
-    notes = _recognitions(raw, lambda e: is_scalar(_shape(work, e)))
+    notes = [] if work.element.is_zero() else _recognitions(
+        raw, lambda e: is_scalar(_shape(work, e))
+    )
     if notes:
         prose.append("Reading the entry formula: " + "; ".join(notes) + ". ")
     symmetric = [n for n, props in problem.assumptions.items() if "symmetric" in props]
@@ -273,10 +298,18 @@ def _reassembly_tensor(work: Work) -> Step:
     equations: list[MathObject] = [Relation((Partial(a, b), work.element))]
     if work.compact is not None:
         kept = work.compact_indices
+        kept_index, gone = work.compact_pair
         intro: list[str | Math] = [
-            "Every entry whose delta has unequal indices is 0. Dropping those, the non-zero "
-            "entries form a matrix ", Math(Symbol("G")), " indexed by ",
+            "Every entry with ", Math(Symbol(gone)), " ≠ ", Math(Symbol(kept_index)),
+            " is 0, because of the delta. ",
         ]
+        named = [i for i in work.out_indices + work.var_indices if i is not None]
+        unused = [i for i in named if i not in kept and i != gone]
+        if unused:
+            intro += ["The other entries do not depend on "] + _join(
+                [Math(Symbol(i)) for i in unused]
+            ) + [". "]
+        intro += ["So the non-zero entries form a matrix ", Math(Symbol("G")), " indexed by "]
         prose += intro + _join([Math(Symbol(i)) for i in kept])
         prose.append(", the compact form of the derivative.")
         compact_shape = tuple(work.space.dim(i) for i in kept)
@@ -307,4 +340,4 @@ def _check(work: Work) -> Step:
     return Step(StepKind.CHECK, "Check numerically", prose, ())
 
 
-__all__ = ["Fraction", "Layout", "MatrixTerm", "explain"]
+__all__ = ["explain"]

@@ -207,7 +207,8 @@ def _power(base: Poly, exponent: Fraction) -> Poly:
         (factor,) = term.factors
         if isinstance(factor, Power) and exponent.denominator == 1:
             # (a^r)^n = a^(rn) holds for integer n whenever a^r is defined.
-            inner = single(Power(factor.base, factor.exponent * exponent))
+            combined = factor.exponent * exponent
+            inner = factor.base if combined == 1 else single(Power(factor.base, combined))
             return scale(inner, term.coeff ** int(exponent)) if term.coeff != 1 else inner
     return single(Power(base, exponent))
 

@@ -15,12 +15,11 @@ from derive.engine.index import ExpansionContext, IndexAllocator, expand_indices
 from derive.engine.reassemble import MatrixTerm, reassemble
 from derive.engine.steps import Derivation, Layout, Verification
 from derive.engine.sums import remove_sums
-from derive.engine.terms import IndexSpace, Poly
+from derive.engine.terms import IndexSpace, Poly, free_indices
 from derive.engine.textbook import textbook_form
 from derive.engine.verify import Axes, check
-from derive.errors import DeriveError, SpecError, UnsupportedError, VerificationError
-from derive.expr.nodes import Dim, Expr, Symbol
-from derive.expr.shapes import Shape, format_shape
+from derive.errors import SpecError, UnsupportedError, VerificationError
+from derive.expr.nodes import Dim, Expr, MatMul, Mul, Number, Ones, Symbol, Transpose
 from derive.problem import Problem
 
 DEFAULT_SEED = 20261125
@@ -45,6 +44,7 @@ class Work:
     result: Expr | None
     compact: Expr | None
     compact_indices: tuple[str, ...]
+    compact_pair: tuple[str, str]
     verification: Verification
 
 
@@ -132,6 +132,8 @@ def derive_derivative(
     if arrangement is not None:
         raw_terms = tuple(reassemble(element, *arrangement, problem.shapes, space))
         result = textbook_form(list(raw_terms), problem.shapes, symmetric)
+        if not raw_terms:
+            result = zero_of_shape(*(space.dim(i) if i else 1 for i in arrangement))
     else:
         compact, compact_indices, pair = _compact(
             element, out_indices, var_indices, problem, space, symmetric
@@ -159,8 +161,20 @@ def derive_derivative(
     return Work(
         problem, wrt, layout, out_symbol, out_indices, var_indices, space, expanded,
         differentiated, element, arrangement, raw_terms, result, compact, compact_indices,
-        verification,
+        pair, verification,
     )
+
+
+def zero_of_shape(rows: Dim, cols: Dim) -> Expr:
+    """The zero matrix of a shape, written so that it parses back with that shape."""
+    zero = Number(Fraction(0))
+    if rows == 1 and cols == 1:
+        return zero
+    if cols == 1:
+        return Mul(zero, Ones(rows))
+    if rows == 1:
+        return Mul(zero, Transpose(Ones(cols)))
+    return Mul(zero, MatMul(Ones(rows), Transpose(Ones(cols))))
 
 
 def _axes(out: tuple[str | None, str | None], var: tuple[str | None, str | None]) -> Axes:
@@ -208,6 +222,10 @@ def _compact(
     remaining = tuple(i for i in out + var if i is not None and i != gone)
     # Entries of G are the entries of the full derivative with `gone` set equal to `kept`.
     if len(remaining) > 2:
+        # Axes the entries do not depend on carry no information (Y = XW: G = X for every j).
+        mentioned = set(free_indices(reduced))
+        remaining = tuple(i for i in remaining if i in mentioned)
+    if len(remaining) > 2:
         return None, (), ("", "")
     row = remaining[0] if remaining else None
     col = remaining[1] if len(remaining) == 2 else None
@@ -252,14 +270,11 @@ def to_derivation(work: Work, steps: tuple[object, ...]) -> Derivation:
 
 __all__ = [
     "DEFAULT_SEED",
-    "DeriveError",
-    "Fraction",
-    "Shape",
     "Work",
     "arrangement_for",
     "derive_derivative",
-    "format_shape",
     "output_name",
     "result_shape",
     "to_derivation",
+    "zero_of_shape",
 ]

@@ -21,6 +21,7 @@ class StepKind(Enum):
     SETUP = "setup"
     INDEX_EXPANSION = "index_expansion"
     SUMMATION_REMOVAL = "summation_removal"
+    CONCRETE_ELEMENT = "concrete_element"
     REASSEMBLY = "reassembly"
     CHECK = "check"
 

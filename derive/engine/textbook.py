@@ -86,18 +86,12 @@ class Rewriter:
                 return operand
             case MatMul(left=left, right=right):
                 return self.matmul(self.transpose(right), self.transpose(left))
-            case Add(left=left, right=right):
-                return Add(self.transpose(left), self.transpose(right))
-            case Sub(left=left, right=right):
-                return Sub(self.transpose(left), self.transpose(right))
             case Neg(operand=operand):
                 return Neg(self.transpose(operand))
-            case Mul(left=left, right=right):
-                return self.mul(self.transpose(left), self.transpose(right))
+            case Mul(left=left, right=right) if self.scalar(left):
+                return self.mul(left, self.transpose(right))
             case Div(left=left, right=right):
                 return Div(self.transpose(left), right)
-            case Pow(base=base, exponent=exponent):
-                return Pow(self.transpose(base), exponent)
             case Identity():
                 return expr
             case Call(func="diag"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
@@ -183,15 +184,22 @@ def _forms(
         forms.append(np.broadcast_to(derived, expected[-1].shape))
     if compact is not None:
         compact_expr, kept, (partner, gone) = compact
-        forms.append(evaluate(compact_expr, values, sizes).reshape(-1))
-        expected.append(_diagonal(named, indices, kept, partner, gone).reshape(-1))
+        order = tuple(i for i in indices if i != gone)
+        diagonal = _diagonal(named, indices, order, partner, gone)
+        # G may drop axes it does not depend on: broadcast it along them.
+        axes_shape = tuple(n if i in kept else 1 for i, n in zip(order, diagonal.shape,
+                                                                  strict=True))
+        compact_values = evaluate(compact_expr, values, sizes).reshape(axes_shape)
+        forms.append(np.broadcast_to(compact_values, diagonal.shape).reshape(-1))
+        expected.append(diagonal.reshape(-1))
     return forms, expected
 
 
 def _is_zero(expr: Expr) -> bool:
-    from derive.expr.nodes import Number
+    from derive.expr.nodes import Mul, Number
 
-    return isinstance(expr, Number) and expr.value == 0
+    zero = Number(Fraction(0))
+    return expr == zero or (isinstance(expr, Mul) and expr.left == zero)
 
 
 def _numeric(

@@ -131,6 +131,8 @@ class ExprPrinter:
         raise TypeError(f"cannot print {type(expr).__name__}")
 
     def _mul(self, left: Expr, right: Expr) -> tuple[str, int]:
+        if left == Number(Fraction(0)) and not is_scalar(self.shape(right)):
+            return self.special("0", kind_of(self.shape(right))), _ATOM
         left_scalar, right_scalar = is_scalar(self.shape(left)), is_scalar(self.shape(right))
         if left_scalar or right_scalar:
             if isinstance(right, Number) and not isinstance(left, Number):

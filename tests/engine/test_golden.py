@@ -31,6 +31,7 @@ def _solve(case: str):  # type: ignore[no-untyped-def]
         shapes=spec.get("shapes"),
         assume=spec.get("assume"),
         layout=spec.get("layout", "denominator"),
+        element=spec.get("element"),
     )
 
 

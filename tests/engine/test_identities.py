@@ -36,7 +36,7 @@ CASES = [
      {"X": ["N", "D"], "theta": ["D"], "y": ["N"]}, None, "denominator",
      "2 / N * (X.T @ (X @ theta - y))", "(2/N) * (X.T @ X @ theta - X.T @ y)"),
     ("independent-symbol", "x.T @ x + 0 * (b.T @ b)", "b", {"x": ["n"], "b": ["n"]}, None,
-     "denominator", "0", "0 * b"),
+     "denominator", "0 * ones(n)", "0 * b"),
 ]
 
 
