@@ -22,7 +22,7 @@ from derive.engine.steps import (
     WrittenOut,
 )
 from derive.engine.terms import Entry, Poly, Term, rename, rename_term
-from derive.engine.textbook import build_sum
+from derive.engine.textbook import term_forms
 from derive.expr.nodes import Call, Dim, Expr, MatMul, Mul, Symbol, Transpose, children
 from derive.expr.shapes import is_scalar, kind_of
 from derive.expr.unparse import unparse
@@ -235,7 +235,9 @@ def _reassembly(work: Work) -> Step:
         return _reassembly_tensor(work)
     rows, cols = result_shape(work)
     assert work.result is not None
-    raw = build_sum(list(work.raw_terms)) if work.raw_terms else work.result
+    shapes, symmetric_set = problem.shapes, _symmetric(work)
+    forms = term_forms(list(work.raw_terms), shapes, symmetric_set)
+    raw = _sum_of(forms) if forms else work.result
     prose: list[str | Math] = []
     row, col = work.arrangement
     if row or col:
@@ -263,12 +265,33 @@ def _reassembly(work: Work) -> Step:
             "is the sum of the two entries of this matrix; that is where the 2G − diag(G) "
             "formula of some tables comes from. ",
         ]
+    equations: list[MathObject] = []
+    entry_indices = tuple(i for i in (row, col) if i is not None)
+    if 1 < len(forms) <= 4 or (len(forms) == 1 and entry_indices):
+        prose.append("Term by term: ")
+        for term, form in zip(work.element.terms, forms, strict=True):
+            entry = Entry(form, entry_indices) if entry_indices else form
+            equations.append(Relation((Poly((term,)), entry)))
     chain: list[MathObject] = [derivative]
     if unparse(raw) != unparse(work.result):
         chain.append(raw)
     chain.append(work.result)
-    equations: list[MathObject] = [Relation(tuple(chain)), ShapeOf(derivative, (rows, cols))]
+    equations += [Relation(tuple(chain)), ShapeOf(derivative, (rows, cols))]
     return Step(StepKind.REASSEMBLY, "Reassemble the matrix", tuple(prose), tuple(equations))
+
+
+def _symmetric(work: Work) -> frozenset[str]:
+    props = work.problem.assumptions
+    return frozenset(n for n, p in props.items() if "symmetric" in p)
+
+
+def _sum_of(forms: list[Expr]) -> Expr:
+    from derive.expr.nodes import Add, Neg, Sub
+
+    total = forms[0]
+    for form in forms[1:]:
+        total = Sub(total, form.operand) if isinstance(form, Neg) else Add(total, form)
+    return total
 
 
 def _join(items: list[Math]) -> list[str | Math]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from derive.engine.terms import Apply, Delta, Entry, Factor, Group, Poly, Power, Size, Term
-from derive.expr.nodes import Symbol
+from derive.expr.nodes import Call, Symbol
 from derive.expr.unparse import format_number, unparse
 
 
@@ -60,6 +60,8 @@ def factor_to_text(factor: Factor) -> str:
     match factor:
         case Entry(base=base, indices=indices):
             name = base.name if isinstance(base, Symbol) else unparse(base)
+            if not isinstance(base, Symbol | Call):
+                name = f"({name})"
             return f"{name}[{','.join(indices)}]" if indices else name
         case Delta(a=a, b=b):
             return f"delta({a}, {b})"

@@ -15,7 +15,13 @@ from derive.engine.index import ExpansionContext, IndexAllocator, expand_indices
 from derive.engine.reassemble import MatrixTerm, reassemble
 from derive.engine.steps import Derivation, Layout, Verification
 from derive.engine.sums import remove_sums
-from derive.engine.terms import IndexSpace, Poly, free_indices
+from derive.engine.terms import (
+    IndexSpace,
+    Poly,
+    free_indices,
+    indices_in_order,
+    rename_everywhere,
+)
 from derive.engine.textbook import textbook_form
 from derive.engine.verify import Axes, check
 from derive.errors import SpecError, UnsupportedError, VerificationError
@@ -108,13 +114,21 @@ def derive_derivative(
         )
     out_symbol = Symbol(output_name(problem, name))
     reserved = set(problem.shapes) | set(problem.dims()) | {out_symbol.name}
-    allocator = IndexAllocator(reserved)
-    ctx = ExpansionContext(problem.shapes, allocator)
+    first = ExpansionContext(problem.shapes, IndexAllocator(reserved))
     rows, cols = problem.shape
-    out_indices = (ctx.index(rows), ctx.index(cols))
+    draft_out = (first.index(rows), first.index(cols))
+    draft = expand_indices(problem.expr, draft_out[0], draft_out[1], first)
+    # Name indices in reading order (y_i = Σ_j W_ij x_j), then give the variable the next ones.
+    allocator = IndexAllocator(reserved)
+    order = [i for i in draft_out if i is not None]
+    order += [i for i in indices_in_order(draft) if i not in order]
+    mapping = {old: allocator.fresh(first.allocator.ranges[old]) for old in order}
+    expanded = rename_everywhere(draft, mapping)
+    out_indices = (mapping.get(draft_out[0]) if draft_out[0] else None,
+                   mapping.get(draft_out[1]) if draft_out[1] else None)
+    ctx = ExpansionContext(problem.shapes, allocator)
     var_rows, var_cols = problem.shapes[wrt]
     var_indices = (ctx.index(var_rows), ctx.index(var_cols))
-    expanded = expand_indices(problem.expr, out_indices[0], out_indices[1], ctx)
     variable = Variable(wrt, tuple(i for i in var_indices if i is not None))
     differentiated = differentiate(expanded, variable, ctx)
     space = IndexSpace(dict(allocator.ranges))

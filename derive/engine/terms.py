@@ -225,6 +225,52 @@ def rename_factor(factor: Factor, mapping: Mapping[str, str]) -> Factor:
     raise TypeError(type(factor).__name__)
 
 
+def indices_in_order(poly: Poly) -> list[str]:
+    """Every index name, free or bound, in order of first appearance among the factors."""
+    seen: dict[str, None] = {}
+    for term in poly.terms:
+        for factor in term.factors:
+            match factor:
+                case Entry(indices=indices):
+                    names = list(indices)
+                case Delta(a=a, b=b):
+                    names = [a, b]
+                case Group(poly=inner) | Apply(arg=inner) | Power(base=inner):
+                    names = indices_in_order(inner)
+                case _:
+                    names = []
+            for name in names:
+                seen.setdefault(name)
+        for name in term.summed:
+            seen.setdefault(name)
+    return list(seen)
+
+
+def rename_everywhere(poly: Poly, mapping: Mapping[str, str]) -> Poly:
+    """Rename indices at every depth, bound ones included (for a one-to-one renaming)."""
+    return Poly(
+        tuple(
+            Term(
+                t.coeff,
+                tuple(_rename_factor_everywhere(f, mapping) for f in t.factors),
+                tuple(mapping.get(i, i) for i in t.summed),
+            )
+            for t in poly.terms
+        )
+    )
+
+
+def _rename_factor_everywhere(factor: Factor, mapping: Mapping[str, str]) -> Factor:
+    match factor:
+        case Group(poly=poly):
+            return Group(rename_everywhere(poly, mapping))
+        case Apply(func=func, arg=arg):
+            return Apply(func, rename_everywhere(arg, mapping))
+        case Power(base=base, exponent=exponent):
+            return Power(rename_everywhere(base, mapping), exponent)
+    return rename_factor(factor, mapping)
+
+
 def mentions(poly: Poly, name: str) -> bool:
     """Whether the symbol `name` occurs anywhere in `poly` (inside opaque bases too)."""
     from derive.expr.nodes import symbols_in

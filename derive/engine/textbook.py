@@ -243,6 +243,14 @@ def build_sum(terms: list[MatrixTerm]) -> Expr:
     return result if result is not None else Number(Fraction(0))
 
 
+def term_forms(
+    terms: list[MatrixTerm], shapes: Mapping[str, Shape], symmetric: frozenset[str]
+) -> list[Expr]:
+    """Each term on its own, normalized but not collected: how one reads the entry formula."""
+    rewriter = Rewriter(shapes, symmetric)
+    return [build_sum([split_scalars(t, rewriter)]) for t in terms]
+
+
 def textbook_form(
     terms: list[MatrixTerm], shapes: Mapping[str, Shape], symmetric: frozenset[str]
 ) -> Expr:

@@ -75,6 +75,8 @@ class MathPrinter:
             head = rf"\left({head}\right)" if entry.indices else head
         else:
             head = self.exprs.print(base)
+            if entry.indices and not isinstance(base, Call):
+                head = r"\left(" + head + r"\right)"
         return head + (_subscript(entry.indices) if entry.indices else "")
 
     def poly(self, poly: Poly) -> str:
