@@ -6,22 +6,37 @@ Exit status: 0 success, 1 invalid input (a `DeriveError`, printed as a diagnosti
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 import click
 
 from derive import __version__
-from derive.errors import DeriveError, format_diagnostic
+from derive.build import (
+    DOCUMENTS,
+    FORMATS,
+    Document,
+    SolvedSet,
+    check_set,
+    locate_tex_error,
+    render_documents,
+    solve_set,
+    where,
+)
+from derive.errors import DeriveError, PdfError, Span, SpecErrors, format_diagnostic
 from derive.expr.nodes import Dim
 from derive.expr.shapes import format_shape, kind_of
 from derive.problem import ASSUMPTIONS, make_problem
 from derive.render.notation import Notation
+from derive.render.pdf import compile_pdf
 from derive.render.printer import to_latex
+from derive.spec import load_spec
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -178,6 +193,229 @@ def solve_command(
         click.echo(solution.to_latex(), nl=False)
     else:
         click.echo(solution.to_text(), nl=False)
+
+
+PROGRESS_MIN_ITEMS = 4
+"""Builds with more items than this print a progress line per exercise set."""
+
+
+def _spec_files(paths: Sequence[Path]) -> list[Path]:
+    """Exercise files from the arguments: files as given, folders' *.yaml / *.yml sorted."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted({*path.glob("*.yaml"), *path.glob("*.yml")})
+            if not found:
+                raise click.BadParameter(f"no exercise files (*.yaml) in '{path}'")
+            files.extend(found)
+        else:
+            files.append(path)
+    return list(dict.fromkeys(files))
+
+
+def _load_and_solve(files: Sequence[Path], quiet: bool) -> list[SolvedSet]:
+    """Load and solve every file, collecting the errors of all of them before failing."""
+    solved: list[SolvedSet] = []
+    errors: list[DeriveError] = []
+    stems: dict[str, Path] = {}
+    for file in files:
+        if file.stem in stems:
+            errors.append(DeriveError(
+                f"'{file}' and '{stems[file.stem]}' would both be built into '{file.stem}/'",
+                hint="rename one of the exercise files",
+            ))
+            continue
+        stems[file.stem] = file
+        try:
+            spec = load_spec(file)
+            items = sum(len(exercise.items) for exercise in spec.exercises)
+            if not quiet and items > PROGRESS_MIN_ITEMS:
+                click.echo(f"solving {file}: {len(spec.exercises)} exercises, {items} items",
+                           err=True)
+            solved.append(solve_set(spec))
+        except SpecErrors as error:
+            errors.extend(error.errors)
+        except DeriveError as error:
+            errors.append(error)
+    if errors:
+        raise SpecErrors(errors)
+    return solved
+
+
+def _compile_pdfs(documents: Sequence[Document]) -> list[bytes | None]:
+    """The PDF of every 'pdf' document (None for the others), compiled in parallel."""
+
+    def compile_one(document: Document) -> bytes | None:
+        if document.fmt != "pdf":
+            return None
+        with tempfile.TemporaryDirectory(prefix="derive-build-") as scratch:
+            label = f"the {document.kind} of {document.spec.file}"
+            try:
+                pdf = compile_pdf(document.text, Path(scratch) / "out.pdf", label=label)
+            except PdfError as error:
+                raise locate_tex_error(error, document) from None
+            return pdf.read_bytes()
+
+    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
+        return list(pool.map(compile_one, documents))
+
+
+def _write_all(out: Path, files: Sequence[tuple[PurePosixPath, bytes]]) -> None:
+    """Write every file as a temporary file first, then rename them all into place."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for relative, data in files:
+            target = out.joinpath(*relative.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+            )
+            staged.append((Path(name), target))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+        for staged_path, target in staged:
+            os.replace(staged_path, target)
+    finally:
+        for staged_path, _ in staged:
+            staged_path.unlink(missing_ok=True)
+
+
+@cli.command("build")
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "tex", "pdf", "all"]), default="all",
+    show_default=True, help="Output format; 'all' writes Markdown, LaTeX and PDF.",
+)
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+    show_default=True, help="Output folder; each exercise file gets a subfolder.",
+)
+@click.option(
+    "--solutions", type=click.Choice(["none", "only", "both"]), default="both",
+    show_default=True, help="Problem sets only (none), solution keys only (only), or both.",
+)
+@click.option(
+    "--templates", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+    help="Folder with markdown/ and latex/ templates that override derive's own.",
+)
+@click.option("--quiet", is_flag=True, help="No progress or summary lines.")
+def build_command(
+    paths: tuple[Path, ...], fmt: str, out: Path, solutions: str, templates: Path | None,
+    quiet: bool,
+) -> None:
+    """Build problem sets and solution keys from exercise files (FILES_OR_DIRS).
+
+    Output: OUT/<stem>/<stem>-problems.<ext> and OUT/<stem>/<stem>-solutions.<ext>. Nothing is
+    written unless every exercise is solved and every document rendered.
+    """
+    formats = FORMATS if fmt == "all" else (fmt,)
+    kinds = {"none": ("problems",), "only": ("solutions",), "both": DOCUMENTS}[solutions]
+    solved = _load_and_solve(_spec_files(paths), quiet)
+    documents = [
+        document
+        for each in solved
+        for document in render_documents(each, formats, kinds, templates)
+    ]
+    pdfs = _compile_pdfs(documents)
+    files = [
+        (document.path, pdf if pdf is not None else document.text.encode("utf-8"))
+        for document, pdf in zip(documents, pdfs, strict=True)
+    ]
+    _write_all(out, files)
+    if not quiet:
+        click.echo(f"wrote {len(files)} files for {len(solved)} exercise sets into {out}/")
+
+
+@cli.command("check")
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
+)
+def check_command(paths: tuple[Path, ...]) -> None:
+    """Validate exercise files, solve every exercise and check every teacher answer."""
+    counts = {"ok": 0, "wrong": 0, "error": 0}
+    files = _spec_files(paths)
+    for file in files:
+        try:
+            spec = load_spec(file)
+        except SpecErrors as error:
+            for each in error.errors:
+                click.echo(format_diagnostic(each))
+            counts["error"] += len(error.errors)
+            continue
+        items = [item for exercise in spec.exercises for item in exercise.items]
+        for item, outcome in zip(items, check_set(spec), strict=True):
+            head = f"{_place(item.expr_at.span)}: {where(item.exercise_id, item.label)}"
+            if outcome.error is not None:
+                click.echo(format_diagnostic(outcome.error))
+                counts["error"] += 1
+            elif outcome.answer_check is not None and not outcome.answer_check.correct:
+                spot = item.answer_at or item.expr_at
+                click.echo(
+                    f"{_place(spot.span)}: {where(item.exercise_id, item.label)}: wrong answer "
+                    f"'{item.answer}' (expected: {outcome.answer_check.expected}); "
+                    f"{outcome.answer_check.reason}"
+                )
+                counts["wrong"] += 1
+            else:
+                answered = "" if outcome.answer_check is None else " (answer checked)"
+                click.echo(f"{head}: ok{answered}")
+                counts["ok"] += 1
+    total = sum(counts.values())
+    summary = (
+        f"{counts['ok']} ok, {counts['wrong']} wrong answer{'s' if counts['wrong'] != 1 else ''}, "
+        f"{counts['error']} error{'s' if counts['error'] != 1 else ''} "
+        f"in {len(files)} file{'s' if len(files) != 1 else ''}"
+    )
+    if counts["ok"] != total:
+        raise DeriveError(f"check failed: {summary}")
+    click.echo(f"check passed: {summary}")
+
+
+def _place(span: Span) -> str:
+    return f"{span.file}:{span.line}:{span.col}"
+
+
+@cli.command("vectorize")
+@click.argument("index_expr")
+@click.option("--free", "free", default="", metavar="I,J",
+              help="The free indices naming the entry result[i, j]: two for a matrix, one for a "
+              "column vector, none (omit) for a scalar.")
+@click.option(
+    "--shape",
+    "shapes",
+    multiple=True,
+    callback=_parse_shape,
+    metavar="NAME=DIMS",
+    help="Shape of a symbol: x=n (column vector), r=1,n (row vector), A=m,n (matrix); its "
+    "indices range over these dimensions. Repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md", "tex", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format of the worked solution.",
+)
+def vectorize_command(
+    index_expr: str, free: str, shapes: dict[str, list[Dim]], fmt: str
+) -> None:
+    """Write INDEX_EXPR (e.g. 'sum(A[i,k] * B[k,j], k)') in matrix form; checked numerically."""
+    import json
+
+    from derive.vectorize import vectorize
+
+    result = vectorize(index_expr, free, shapes=shapes)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    elif fmt == "md":
+        click.echo(result.to_markdown(), nl=False)
+    elif fmt == "tex":
+        click.echo(result.to_latex(), nl=False)
+    else:
+        click.echo(result.to_text(), nl=False)
 
 
 def _debug_dump(error: BaseException) -> Path:

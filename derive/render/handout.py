@@ -1,0 +1,200 @@
+"""Template variables of whole handouts: a solved exercise set -> one dict of strings per format.
+
+User prose (titles, prompts) keeps its `$...$` math as written and has the rest escaped for the
+target ('md' or 'tex'). Items without a prompt get one written from the spec: the expression,
+the shapes, the assumptions and the layout. The keys are documented in README.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from derive.engine.steps import Derivation, ShapeOf
+from derive.expr.nodes import Symbol
+from derive.render.context import derivation_context
+from derive.render.env import escape_tex
+from derive.render.mathtex import MathPrinter
+from derive.render.notation import Notation, dim_to_latex
+from derive.render.printer import ExprPrinter
+from derive.spec.model import Exercise, ExerciseSet, Item
+
+SolvedItems = Sequence[tuple[Exercise, Sequence[tuple[Item, Derivation]]]]
+"""Each exercise with its items and their derivations, in spec order."""
+
+_MD_SPECIALS = {"\\": "\\\\", "*": r"\*", "_": r"\_", "$": r"\$", "`": r"\`", "<": "&lt;"}
+_KIND_WORDS = {"symmetric": "symmetric", "spd": "symmetric positive definite",
+               "invertible": "invertible", "positive": "positive"}
+
+
+def split_math(text: str) -> list[tuple[bool, str]]:
+    """Split prose into (is_math, text) pieces; math pieces keep their `$` or `$$` delimiters.
+
+    An escaped dollar `\\$` is a literal dollar in prose; an unclosed `$` is prose too.
+
+    Example:
+        >>> split_math(r"Let $y = Wx$, cost \\$5")
+        [(False, 'Let '), (True, '$y = Wx$'), (False, ', cost $5')]
+    """
+    pieces: list[tuple[bool, str]] = []
+    prose: list[str] = []
+    index = 0
+    while index < len(text):
+        if text.startswith("\\$", index):
+            prose.append("$")
+            index += 2
+            continue
+        if text[index] != "$":
+            prose.append(text[index])
+            index += 1
+            continue
+        fence = "$$" if text.startswith("$$", index) else "$"
+        end = _closing(text, index + len(fence), fence)
+        if end < 0:
+            prose.append(text[index:])
+            break
+        if prose:
+            pieces.append((False, "".join(prose)))
+            prose = []
+        pieces.append((True, text[index : end + len(fence)]))
+        index = end + len(fence)
+    if prose:
+        pieces.append((False, "".join(prose)))
+    return pieces
+
+
+def _closing(text: str, start: int, fence: str) -> int:
+    index = start
+    while index < len(text):
+        if text[index] == "\\":
+            index += 2
+            continue
+        if text.startswith(fence, index):
+            return index if index > start else -1
+        index += 1
+    return -1
+
+
+def escape_md_prose(text: str) -> str:
+    """Escape Markdown prose so that `_`, `*`, `$` and backslashes stay literal.
+
+    Example:
+        >>> escape_md_prose("x_1 * 2")
+        'x\\\\_1 \\\\* 2'
+    """
+    return "".join(_MD_SPECIALS.get(char, char) for char in text)
+
+
+def user_prose(text: str, fmt: str) -> str:
+    """Prose from a spec for `fmt` ('md' or 'tex'): math kept, everything else escaped.
+
+    Example:
+        >>> user_prose("Let $y_i = x_i$ for each_one", "tex")
+        'Let $y_i = x_i$ for each\\\\_one'
+    """
+    escape = escape_md_prose if fmt == "md" else escape_tex
+    body = " ".join(text.split())
+    return "".join(piece if is_math else escape(piece) for is_math, piece in split_math(body))
+
+
+def written_prompt(derivation: Derivation, element: tuple[int, ...] | None,
+                   notation: Notation) -> str:
+    """A prompt for an item that has none, as prose with `$...$` math (valid in both formats)."""
+    problem = derivation.problem
+    shapes = {**problem.shapes, derivation.output.name: problem.shape}
+    printer = MathPrinter(ExprPrinter(shapes, notation))
+    output = printer.print(derivation.output)
+    variable = printer.print(Symbol(derivation.wrt))
+    dims = set(problem.dims())
+    declared = [
+        f"${printer.print(ShapeOf(Symbol(name), shape))}$"
+        for name, shape in problem.shapes.items()
+        if name not in dims
+    ]
+    text = f"Let ${output} = {printer.print(problem.expr)}$"
+    if declared:
+        text += " where " + _join(declared)
+    text += "."
+    for name in sorted(problem.assumptions):
+        words = [_KIND_WORDS.get(p, p) for p in sorted(problem.assumptions[name])]
+        text += f" Assume ${printer.print(Symbol(name))}$ is {_join(words)}."
+    text += (
+        rf" Compute $\frac{{\partial {output}}}{{\partial {variable}}}$"
+        f" in {derivation.layout.value} layout."
+    )
+    if element:
+        text += f" Work out the entry with indices ({', '.join(map(str, element))}) first."
+    return text
+
+
+def _join(words: list[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _item_context(
+    item: Item, derivation: Derivation, fmt: str, notation: Notation
+) -> dict[str, Any]:
+    solution = derivation_context(derivation, notation)
+    own = item.prompt if item.label else None
+    prompt = user_prose(own, fmt) if own else None
+    answer_latex = None
+    if item.answer_problem is not None:
+        printer = ExprPrinter(item.answer_problem.shapes, notation)
+        answer_latex = printer.print(item.answer_problem.expr)
+    return {
+        "label": item.label,
+        "letter": item.label.strip("()"),
+        "title": user_prose(item.title, fmt) if item.title and item.label else None,
+        "prompt": prompt,
+        "written_prompt": written_prompt(derivation, item.element, notation),
+        "expr": item.expr,
+        "wrt": item.wrt,
+        "layout": item.layout,
+        "teacher_answer": item.answer,
+        "teacher_answer_latex": answer_latex,
+        "shape_latex": r" \times ".join(dim_to_latex(d) for d in derivation.shape),
+        "solution": solution,
+    }
+
+
+def handout_context(spec: ExerciseSet, solved: SolvedItems, fmt: str) -> dict[str, Any]:
+    """The variables of the problems and solutions templates for `fmt` ('md' or 'tex').
+
+    Example keys: `title`, `course`, `author`, `file`, `stem`, `layout`, `exercise_count`,
+    `item_count` and `exercises`, each with `id`, `number`, `title`, `prompt`, `has_parts` and
+    `questions` (each with `label`, `letter`, `title`, `prompt`, `written_prompt`, `expr`, `wrt`,
+    `layout`, `teacher_answer`, `teacher_answer_latex` and `solution`, the variables of one
+    worked solution).
+    """
+    notation = Notation(spec.notation)
+    exercises: list[dict[str, Any]] = []
+    for number, (exercise, items) in enumerate(solved, start=1):
+        contexts = [_item_context(item, derivation, fmt, notation) for item, derivation in items]
+        has_parts = any(item.label for item, _ in items)
+        prompt = user_prose(exercise.prompt, fmt) if exercise.prompt else None
+        if prompt is None and not has_parts and contexts:
+            prompt = contexts[0]["written_prompt"]
+        exercises.append(
+            {
+                "id": exercise.id,
+                "number": number,
+                "title": user_prose(exercise.title, fmt) if exercise.title else None,
+                "prompt": prompt,
+                "has_parts": has_parts,
+                "questions": contexts,
+            }
+        )
+    return {
+        "title": user_prose(spec.title, fmt),
+        "course": user_prose(spec.course, fmt) if spec.course else None,
+        "author": user_prose(spec.author, fmt) if spec.author else None,
+        "file": spec.file,
+        "stem": Path(spec.file).stem,
+        "layout": spec.layout,
+        "exercise_count": len(exercises),
+        "item_count": sum(len(e["questions"]) for e in exercises),
+        "exercises": exercises,
+    }
