@@ -11,6 +11,7 @@ from derive.errors import DeriveError, format_diagnostic  # noqa: E402
 from derive.expr.parse import parse  # noqa: E402
 from derive.problem import Problem, make_problem  # noqa: E402
 from derive.solution import Solution, solve  # noqa: E402
+from derive.vectorize import Vectorization, vectorize  # noqa: E402
 
 __all__ = [
     "DeriveError",
@@ -21,4 +22,6 @@ __all__ = [
     "make_problem",
     "parse",
     "solve",
+    "Vectorization",
+    "vectorize",
 ]

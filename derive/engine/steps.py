@@ -24,6 +24,11 @@ class StepKind(Enum):
     CONCRETE_ELEMENT = "concrete_element"
     REASSEMBLY = "reassembly"
     CHECK = "check"
+    FREE_AND_SUMMED = "free_and_summed"
+    REORDER_FACTORS = "reorder_factors"
+    RECOGNITION = "recognition"
+    MATRIX_FORM = "matrix_form"
+    EQUIVALENT_FORMS = "equivalent_forms"
 
 
 class Layout(Enum):
