@@ -96,12 +96,13 @@ def _factor(factor: Factor, var: Variable, ctx: ExpansionContext) -> Poly:
         case Group(poly=poly):
             return differentiate(poly, var, ctx)
         case Apply(func=func, arg=arg):
-            inner_derivative = differentiate(arg, var, ctx)
+            # Fresh names: the derivative is multiplied with `arg` itself, whose sums remain.
+            inner_derivative = _freshen(differentiate(arg, var, ctx), ctx)
             if inner_derivative.is_zero():
                 return ZERO
             return multiply(_outer_derivative(func, arg), as_factor(inner_derivative))
         case Power(base=base, exponent=exponent):
-            inner_derivative = differentiate(base, var, ctx)
+            inner_derivative = _freshen(differentiate(base, var, ctx), ctx)
             if inner_derivative.is_zero():
                 return ZERO
             lowered = exponent - 1
@@ -123,17 +124,18 @@ def _opaque(
     dim = ctx.shape(inner)[0]
     c, d = ctx.allocator.fresh(dim), ctx.allocator.fresh(dim)
     inverse = Call("inv", (inner,))
-    inner_entry = differentiate(expand_indices(inner, c, d, ctx), var, ctx)
+    inner_entry = _freshen(differentiate(expand_indices(inner, c, d, ctx), var, ctx), ctx)
     if inner_entry.is_zero():
         return ZERO
+    # ∂M_cd is distributed, not grouped: a group would carry c, d and the variable's indices.
     if func == "inv":
         a, b = indices
         left = single(Entry(inverse, (a, c)))
         right = single(Entry(inverse, (d, b)))
-        product = multiply(multiply(left, as_factor(inner_entry)), right)
+        product = multiply(multiply(left, inner_entry), right)
         return sum_over(scale(product, -1), [c, d])
     transposed_inverse = single(Entry(inverse, (d, c)))
-    product = multiply(transposed_inverse, as_factor(inner_entry))
+    product = multiply(transposed_inverse, inner_entry)
     if func == "det":
         product = multiply(single(factor), product)
     elif func != "logdet":

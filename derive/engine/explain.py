@@ -357,7 +357,7 @@ def _check(work: Work) -> Step:
     forms = "the entry formula" if work.result is None else "the entry formula and the matrix"
     prose: tuple[str | Math, ...] = (
         f"Check with random numbers: {'sizes ' + sizes + ', ' if sizes else ''}"
-        f"{v.draws} random draws (seed {v.seed}). Central finite differences agree with "
+        f"{v.draws} random draws (seed {v.seed}). {v.method.capitalize()} agree with "
         f"{forms}: the largest relative error is below {_bound(v.max_rel_error)}.",
     )
     return Step(StepKind.CHECK, "Check numerically", prose, ())

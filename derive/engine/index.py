@@ -140,15 +140,22 @@ def _(expr: Neg, row: str | None, col: str | None, ctx: ExpansionContext) -> Pol
     return scale(_expand(expr.operand, row, col, ctx), -1)
 
 
+def _operand(expr: Expr, row: str | None, col: str | None, ctx: ExpansionContext) -> Poly:
+    """An operand of + or -; a scalar one is broadcast to every entry."""
+    if is_scalar(ctx.shape(expr)):
+        return _expand(expr, None, None, ctx)
+    return _expand(expr, row, col, ctx)
+
+
 @_expand.register
 def _(expr: Add, row: str | None, col: str | None, ctx: ExpansionContext) -> Poly:
-    return add(_expand(expr.left, row, col, ctx), _expand(expr.right, row, col, ctx))
+    return add(_operand(expr.left, row, col, ctx), _operand(expr.right, row, col, ctx))
 
 
 @_expand.register
 def _(expr: Sub, row: str | None, col: str | None, ctx: ExpansionContext) -> Poly:
-    right = scale(_expand(expr.right, row, col, ctx), -1)
-    return add(_expand(expr.left, row, col, ctx), right)
+    right = scale(_operand(expr.right, row, col, ctx), -1)
+    return add(_operand(expr.left, row, col, ctx), right)
 
 
 @_expand.register

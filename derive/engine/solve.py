@@ -158,6 +158,7 @@ def derive_derivative(
         compact=(compact, compact_indices, pair) if compact is not None else None,
     )
     if not verification.passed and verification.draws == 0:
+        # Every draw was undefined or ill-conditioned: decline, this is not a wrong rule.
         raise VerificationError(
             f"cannot check the derivative of '{problem.text}': the expression is undefined at "
             "the random test points (a singular matrix or a value outside a function's domain)",
@@ -247,7 +248,10 @@ def _compact(
         matrix_terms = reassemble(reduced, row, col, problem.shapes, space)
     except UnsupportedError:
         return None, (), ("", "")
-    return textbook_form(matrix_terms, problem.shapes, symmetric), remaining, shared
+    compact = textbook_form(matrix_terms, problem.shapes, symmetric)
+    if compact == Number(Fraction(0)):
+        compact = zero_of_shape(space.dim(row) if row else 1, space.dim(col) if col else 1)
+    return compact, remaining, shared
 
 
 def result_shape(work: Work) -> tuple[Dim, ...]:

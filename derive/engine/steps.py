@@ -102,6 +102,7 @@ class Verification:
     draws: int
     max_abs_error: float
     max_rel_error: float
+    method: str = "central finite differences"
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,6 +166,11 @@ class _Inference:
 
     def add(self, expr: Expr, left: Expr, right: Expr) -> Shape:
         left_shape, right_shape, left_text, right_text = self.operands(left, right)
+        # A scalar is added to every entry, as numpy broadcasts it.
+        if is_scalar(left_shape):
+            return right_shape
+        if is_scalar(right_shape):
+            return left_shape
         if left_shape != right_shape:
             verb = "add" if isinstance(expr, Add) else "subtract"
             joiner = "and" if isinstance(expr, Add) else "from"

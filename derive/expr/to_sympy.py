@@ -84,9 +84,9 @@ class _Lowering:
                 a, b = self.scalar_or_matrix(left), self.scalar_or_matrix(right)
                 return a + b if isinstance(expr, Add) else a - b
             case Add(left=left, right=right):
-                return self.lower(left) + self.lower(right)
+                return self.broadcast(left, expr) + self.broadcast(right, expr)
             case Sub(left=left, right=right):
-                return self.lower(left) - self.lower(right)
+                return self.broadcast(left, expr) - self.broadcast(right, expr)
             case MatMul(left=left, right=right):
                 return self.product(left, right)
             case Mul(left=left, right=right):
@@ -106,6 +106,14 @@ class _Lowering:
             case Call(func=func, args=(arg,)):
                 return self.call(func, arg)
         raise TypeError(f"cannot lower {type(expr).__name__}")
+
+    def broadcast(self, operand: Expr, total: Expr) -> Any:
+        """An operand of + or -: a scalar added to an array is added to every entry."""
+        shape = self.shape(total)
+        if is_scalar(self.shape(operand)) and not is_scalar(shape):
+            ones = self.sp.OneMatrix(self.dim(shape[0]), self.dim(shape[1]))
+            return self.scalar_or_matrix(operand) * ones
+        return self.lower(operand)
 
     def shape(self, expr: Expr) -> Shape:
         return infer_shape(expr, self.shapes)

@@ -564,18 +564,6 @@ BAD_INPUTS = [
         "hint: one operand may need a transpose '.T'",
     ),
     case(
-        "add-scalar",
-        "x + 1",
-        {"x": ["n"]},
-        None,
-        ShapeError,
-        "error: col 3: cannot add x (n×1) and 1 (scalar): shapes differ\n"
-        "    x + 1\n"
-        "      ^\n"
-        "hint: to add a scalar to every entry multiply it by 'ones(n)'; "
-        "for the identity use 'eye(n)'",
-    ),
-    case(
         "sub",
         "x - y",
         {"x": ["n"], "y": ["m"]},

@@ -173,7 +173,7 @@ def _square(value: np.ndarray) -> np.ndarray:
 
 
 def _same(left: np.ndarray, right: np.ndarray) -> None:
-    # numpy would broadcast (n, 1) against (1, 1); the language does not
+    # numpy would broadcast (n, 1) against (1, m); the language does not
     if left.shape != right.shape:
         raise ValueError(f"shapes differ: {left.shape} and {right.shape}")
 
@@ -198,11 +198,13 @@ def evaluate(expr: Expr, values: Mapping[str, np.ndarray], sizes: Mapping[str, i
                 return -ev(operand)
             case Add(left=left, right=right):
                 a, b = ev(left), ev(right)
-                _same(a, b)
+                if (1, 1) not in (a.shape, b.shape):  # a scalar is added to every entry
+                    _same(a, b)
                 return a + b
             case Sub(left=left, right=right):
                 a, b = ev(left), ev(right)
-                _same(a, b)
+                if (1, 1) not in (a.shape, b.shape):
+                    _same(a, b)
                 return a - b
             case Mul(left=left, right=right):
                 a, b = ev(left), ev(right)
@@ -319,3 +321,18 @@ def test_shape_errors_agree_with_numpy(case: tuple[Expr, dict[str, Shape]]) -> N
         return
     assert inferred is not None, f"infer_shape refused an expression numpy evaluates {shapes}"
     assert value.shape == concrete(inferred, _DISTINCT_SIZES)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x + 1", ("n", 1)),
+        ("1 - A", ("m", "n")),
+        ("s + x.T", (1, "n")),
+        ("x.T @ x + A", ("m", "n")),
+    ],
+    ids=["vector-plus-number", "number-minus-matrix", "scalar-plus-row", "quadratic-plus-matrix"],
+)
+def test_scalar_broadcasts_in_sums(text: str, expected: tuple[object, object]) -> None:
+    shapes = {"x": ("n", 1), "A": ("m", "n"), "s": (1, 1)}
+    assert infer_shape(parse(text), shapes) == expected
