@@ -23,6 +23,7 @@ from derive.engine.terms import (
     Power,
     Size,
     Term,
+    Written,
     add,
     as_factor,
     multiply,
@@ -95,12 +96,13 @@ def _factor(factor: Factor, var: Variable, ctx: ExpansionContext) -> Poly:
             return ZERO
         case Group(poly=poly):
             return differentiate(poly, var, ctx)
-        case Apply(func=func, arg=arg):
+        case Apply(func=func, arg=arg, source=source):
             # Fresh names: the derivative is multiplied with `arg` itself, whose sums remain.
             inner_derivative = _freshen(differentiate(arg, var, ctx), ctx)
             if inner_derivative.is_zero():
                 return ZERO
-            return multiply(_outer_derivative(func, arg), as_factor(inner_derivative))
+            outer = _outer_derivative(func, arg, source)
+            return multiply(outer, as_factor(inner_derivative))
         case Power(base=base, exponent=exponent):
             inner_derivative = _freshen(differentiate(base, var, ctx), ctx)
             if inner_derivative.is_zero():
@@ -143,18 +145,18 @@ def _opaque(
     return sum_over(product, [c, d])
 
 
-def _outer_derivative(func: str, arg: Poly) -> Poly:
+def _outer_derivative(func: str, arg: Poly, source: Written | None) -> Poly:
     """f'(arg) as index form, in the forms textbooks print (σ(1 - σ), 1 - tanh²)."""
-    same = single(Apply(func, arg))
+    same = single(Apply(func, arg, source))
     match func:
         case "exp":
             return same
         case "log":
             return single(Power(arg, Fraction(-1)))
         case "sin":
-            return single(Apply("cos", arg))
+            return single(Apply("cos", arg, source))
         case "cos":
-            return scale(single(Apply("sin", arg)), -1)
+            return scale(single(Apply("sin", arg, source)), -1)
         case "tanh":
             return single(Group(add(ONE, scale(single(Power(same, Fraction(2))), -1))))
         case "sigmoid":

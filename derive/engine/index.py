@@ -18,6 +18,7 @@ from derive.engine.terms import (
     Entry,
     Poly,
     Power,
+    Written,
     add,
     as_factor,
     constant,
@@ -226,7 +227,8 @@ def _(expr: Call, row: str | None, col: str | None, ctx: ExpansionContext) -> Po
     shape = ctx.shape(arg)
     func = expr.func
     if func in ("exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt"):
-        return single(Apply(func, _expand(arg, row, col, ctx)))
+        source = Written(arg, (row, col))
+        return single(Apply(func, _expand(arg, row, col, ctx), source))
     if func == "tr":
         k = ctx.index(shape[0])
         return sum_over(_expand(arg, k, k, ctx), [k] if k else [])

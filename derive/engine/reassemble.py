@@ -26,6 +26,7 @@ from derive.engine.terms import (
     Power,
     Size,
     Term,
+    Written,
     free_indices,
 )
 from derive.errors import UnsupportedError
@@ -101,7 +102,7 @@ def reassemble_factor(poly: Poly, ctx: _Context) -> Tensor:
         raise UnsupportedError("a sub-expression has more than two free indices")
     row = free[0] if free else None
     col = free[1] if len(free) == 2 else None
-    return Tensor(to_expr(_terms_of(poly, row, col, ctx)), free)
+    return Tensor(_group_expr(_terms_of(poly, row, col, ctx), ctx), free)
 
 
 def _terms_of(poly: Poly, row: str | None, col: str | None, ctx: _Context) -> list[MatrixTerm]:
@@ -113,6 +114,13 @@ def to_expr(terms: list[MatrixTerm]) -> Expr:
     from derive.engine.textbook import build_sum
 
     return build_sum(terms)
+
+
+def _group_expr(terms: list[MatrixTerm], ctx: _Context) -> Expr:
+    """A group inside a product, in textbook form."""
+    from derive.engine.textbook import textbook_form
+
+    return textbook_form(terms, ctx.shapes, frozenset())
 
 
 def _tensor(factor: Factor, ctx: _Context) -> Tensor:
@@ -128,6 +136,11 @@ def _tensor(factor: Factor, ctx: _Context) -> Tensor:
             return Tensor(Number(Fraction(dim)) if isinstance(dim, int) else Symbol(dim), ())
         case Group(poly=poly):
             return reassemble_factor(poly, ctx)
+        case Apply(func=func, source=Written(expr=expr, axes=(rows, cols))):
+            # The user's own sub-expression: f(W @ x + b) rather than a rebuilt argument.
+            if rows is None and cols is not None:
+                return Tensor(Transpose(Call(func, (expr,))), (cols,))
+            return Tensor(Call(func, (expr,)), tuple(i for i in (rows, cols) if i is not None))
         case Apply(func=func, arg=arg):
             inner = reassemble_factor(arg, ctx)
             return Tensor(Call(func, (inner.expr,)), inner.indices)

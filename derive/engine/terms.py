@@ -47,11 +47,31 @@ class Group:
 
 
 @dataclass(frozen=True, slots=True)
+class Written:
+    """The user's own matrix sub-expression behind an argument, with the axes it was indexed by.
+
+    Reassembly prints `σ(W @ x + b)` from it instead of rebuilding the argument from entries.
+    """
+
+    expr: Expr
+    axes: tuple[str | None, str | None]
+
+    def renamed(self, mapping: Mapping[str, str]) -> Written:
+        """The same sub-expression with its axes renamed."""
+        rows, cols = self.axes
+        return Written(
+            self.expr,
+            (mapping.get(rows, rows) if rows else None, mapping.get(cols, cols) if cols else None),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Apply:
     """A scalar function of a scalar index expression: exp(x_i), σ(Σ_j W_ij x_j)."""
 
     func: str
     arg: Poly
+    source: Written | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,8 +238,8 @@ def rename_factor(factor: Factor, mapping: Mapping[str, str]) -> Factor:
             return factor
         case Group(poly=poly):
             return Group(_rename_free(poly, mapping))
-        case Apply(func=func, arg=arg):
-            return Apply(func, _rename_free(arg, mapping))
+        case Apply(func=func, arg=arg, source=source):
+            return Apply(func, _rename_free(arg, mapping), source and source.renamed(mapping))
         case Power(base=base, exponent=exponent):
             return Power(_rename_free(base, mapping), exponent)
     raise TypeError(type(factor).__name__)
@@ -264,8 +284,8 @@ def _rename_factor_everywhere(factor: Factor, mapping: Mapping[str, str]) -> Fac
     match factor:
         case Group(poly=poly):
             return Group(rename_everywhere(poly, mapping))
-        case Apply(func=func, arg=arg):
-            return Apply(func, rename_everywhere(arg, mapping))
+        case Apply(func=func, arg=arg, source=source):
+            return Apply(func, rename_everywhere(arg, mapping), source and source.renamed(mapping))
         case Power(base=base, exponent=exponent):
             return Power(rename_everywhere(base, mapping), exponent)
     return rename_factor(factor, mapping)

@@ -23,6 +23,7 @@ from derive.expr.nodes import (
     Mul,
     Neg,
     Number,
+    Ones,
     Pow,
     Sub,
     Symbol,
@@ -70,10 +71,23 @@ class Rewriter:
             case Div(left=left, right=right):
                 return Div(self.normalize(left), self.normalize(right))
             case Pow(base=base, exponent=exponent):
-                return Pow(self.normalize(base), exponent)
+                return self.power(self.normalize(base), exponent)
             case Call(func=func, args=args):
                 return Call(func, tuple(self.normalize(a) for a in args))
         return expr
+
+    def power(self, base: Expr, exponent: Expr) -> Expr:
+        """sum(v ** 2) ** e is ‖v‖^(2e) (so x / ‖x‖ reads as a textbook prints it); x^1 is x."""
+        match base, exponent:
+            case Call(func="sum", args=(Pow(base=inner, exponent=Number(value=two)),)), Number(
+                value=value
+            ) if two == 2:
+                combined = 2 * value
+                norm = Call("norm", (inner,))
+                return norm if combined == 1 else Pow(norm, Number(combined))
+        if exponent == ONE:
+            return base
+        return Pow(base, exponent)
 
     def transpose(self, expr: Expr) -> Expr:
         """The transpose of a normalized expression, itself normalized."""
@@ -122,7 +136,33 @@ class Rewriter:
             return left
         if self.scalar(right) and not self.scalar(left):
             return Mul(right, left)
+        if not self.scalar(left):
+            return self.hadamard(left, right)
         return Mul(left, right)
+
+    def hadamard(self, left: Expr, right: Expr) -> Expr:
+        """Merge equal factors of a Hadamard product into powers: σ^-1 ⊙ σ ⊙ u = u."""
+        factors: dict[str, tuple[Expr, Fraction]] = {}
+        for factor in _hadamard_factors(left) + _hadamard_factors(right):
+            base, exponent = factor, Fraction(1)
+            if isinstance(factor, Pow) and isinstance(factor.exponent, Number):
+                base, exponent = factor.base, factor.exponent.value
+            key = unparse(base)
+            total = factors[key][1] + exponent if key in factors else exponent
+            factors[key] = (base, total)
+        kept = [b if e == 1 else Pow(b, Number(e)) for b, e in factors.values() if e != 0]
+        if not kept:
+            return Mul(left, right)  # everything cancelled: keep the shape-carrying form
+        result = kept[0]
+        for factor in kept[1:]:
+            result = Mul(result, factor)
+        return result
+
+
+def _hadamard_factors(expr: Expr) -> list[Expr]:
+    if isinstance(expr, Mul):
+        return _hadamard_factors(expr.left) + _hadamard_factors(expr.right)
+    return [expr]
 
 
 def _transposes(expr: Expr) -> int:
@@ -142,12 +182,24 @@ def split_scalars(term: MatrixTerm, rewriter: Rewriter) -> MatrixTerm:
         matrix = matrix.right
     while isinstance(matrix, Neg):
         coeff, matrix = -coeff, matrix.operand
-    kept: list[Expr] = []
+    powers: dict[str, tuple[Expr, Fraction]] = {}
     for scalar in scalars:
         if isinstance(scalar, Number):
             coeff *= scalar.value
-        else:
-            kept.append(scalar)
+            continue
+        base: Expr = scalar
+        exponent = Fraction(1)
+        if isinstance(scalar, Pow) and isinstance(scalar.exponent, Number):
+            base, exponent = scalar.base, scalar.exponent.value
+        key = unparse(base)
+        # Equal scalar factors combine into one power: det X · det X = (det X)², s⁻¹ · s = 1.
+        total = powers[key][1] + exponent if key in powers else exponent
+        powers[key] = (base, total)
+    kept = [
+        base if exponent == 1 else Pow(base, Number(exponent))
+        for base, exponent in powers.values()
+        if exponent != 0
+    ]
     return MatrixTerm(coeff, tuple(sorted(kept, key=unparse)), matrix)
 
 
@@ -188,11 +240,11 @@ def factor_common(terms: list[MatrixTerm]) -> Expr | None:
         shared = unparse(chains[0][side])
         if all(unparse(c[side]) == shared for c in chains):
             rests = [c[:-1] if side == -1 else c[1:] for c in chains]
-            inner = build_sum(
-                [
+            inner = simplest_sum(
+                collect([
                     MatrixTerm(t.coeff, t.scalars, _product(r))
                     for t, r in zip(terms, rests, strict=True)
-                ]
+                ])
             )
             common = chains[0][side]
             return MatMul(inner, common) if side == -1 else MatMul(common, inner)
@@ -205,8 +257,11 @@ def _term_expr(term: MatrixTerm) -> Expr:
     numerators: list[Expr] = []
     denominators: list[Expr] = []
     for scalar in term.scalars:
-        if isinstance(scalar, Pow) and scalar.exponent == Number(Fraction(-1)):
-            denominators.append(scalar.base)
+        if isinstance(scalar, Pow) and isinstance(scalar.exponent, Number) and (
+            scalar.exponent.value < 0
+        ):
+            power = -scalar.exponent.value
+            denominators.append(scalar.base if power == 1 else Pow(scalar.base, Number(power)))
         else:
             numerators.append(scalar)
     body = numerators + ([term.matrix] if term.matrix is not None else [])
@@ -266,8 +321,63 @@ def textbook_form(
         '2 * (A @ x)'
     """
     rewriter = Rewriter(shapes, symmetric)
-    collected = collect([split_scalars(t, rewriter) for t in terms])
+    return simplest_sum(collect([split_scalars(t, rewriter) for t in terms]))
+
+
+def simplest_sum(collected: list[MatrixTerm]) -> Expr:
+    """Collected terms as one expression, with common factors pulled out repeatedly."""
+    collected = _ones_as_scalars(collected)
+    common = _common_scalars(collected)
+    if common is not None:
+        coeff, scalars, rest = common
+        inner = simplest_sum(rest)
+        body = _term_expr(MatrixTerm(abs(coeff), scalars, inner))
+        return Neg(body) if coeff < 0 else body
     factored = factor_common(collected)
-    if factored is not None:
-        return factored
-    return build_sum(collected)
+    return factored if factored is not None else build_sum(collected)
+
+
+def _common_scalars(
+    terms: list[MatrixTerm],
+) -> tuple[Fraction, tuple[Expr, ...], list[MatrixTerm]] | None:
+    """A coefficient or scalar factor shared by every term: -½A - ½Aᵀ = -½(A + Aᵀ)."""
+    if len(terms) < 2:
+        return None
+    magnitude = abs(terms[0].coeff)
+    same_magnitude = all(abs(t.coeff) == magnitude for t in terms)
+    coeff = terms[0].coeff if same_magnitude else Fraction(1)
+    keys = [{unparse(s): s for s in t.scalars} for t in terms]
+    shared = [k for k in keys[0] if all(k in other for other in keys[1:])]
+    if coeff == 1 and not shared:
+        return None
+    if coeff == -1 and not shared:
+        coeff = Fraction(1)
+        if all(t.coeff < 0 for t in terms):
+            coeff = Fraction(-1)
+        else:
+            return None
+    rest = [
+        MatrixTerm(
+            t.coeff / coeff,
+            tuple(s for s in t.scalars if unparse(s) not in shared),
+            t.matrix,
+        )
+        for t in terms
+    ]
+    return coeff, tuple(keys[0][k] for k in shared), rest
+
+
+def _is_ones(expr: Expr | None) -> bool:
+    match expr:
+        case Ones() | Transpose(operand=Ones()):
+            return True
+        case MatMul(left=Ones(), right=Transpose(operand=Ones())):
+            return True
+    return False
+
+
+def _ones_as_scalars(terms: list[MatrixTerm]) -> list[MatrixTerm]:
+    """In 1 - σ(z) the constant is broadcast: drop its ones(n) when another term has the shape."""
+    if not any(t.matrix is not None and not _is_ones(t.matrix) for t in terms):
+        return terms
+    return [MatrixTerm(t.coeff, t.scalars, None) if _is_ones(t.matrix) else t for t in terms]

@@ -9,12 +9,14 @@ positive entries and spd matrices. The element formula and the matrix form are c
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import cast
 
 import numpy as np
+from numpy.typing import NDArray
 
 from derive.engine.evaluate import Array, evaluate, evaluate_poly
 from derive.engine.steps import Verification
@@ -283,6 +285,20 @@ def _complex_step(
     """The derivative by complex steps, exact to rounding for the analytic functions we have."""
     step = 1e-30
     base = values[wrt].astype(np.complex128)
+    # A cast to real inside numpy would silently drop the step: then the method does not apply.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", np.exceptions.ComplexWarning)
+        return _complex_step_at(problem, wrt, values, sizes, base, step)
+
+
+def _complex_step_at(
+    problem: Problem,
+    wrt: str,
+    values: Mapping[str, Array],
+    sizes: Mapping[str, int],
+    base: NDArray[np.complex128],
+    step: float,
+) -> Array | None:
     try:
         out = evaluate(problem.expr, values, sizes)
         result = np.zeros(out.shape + base.shape)
@@ -293,7 +309,7 @@ def _complex_step(
                 # evaluate() is dtype-generic: numpy carries the complex step through it.
                 high = evaluate(problem.expr, {**values, wrt: cast(Array, shifted)}, sizes)
                 result[:, :, p, q] = np.imag(high) / step
-    except (np.linalg.LinAlgError, TypeError, ValueError):
+    except (np.linalg.LinAlgError, TypeError, ValueError, np.exceptions.ComplexWarning):
         return None
     return result if np.all(np.isfinite(result)) else None
 
