@@ -11,11 +11,19 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from derive.errors import ShapeError, SpecError
-from derive.expr.nodes import Dim, Expr, symbols_in
-from derive.expr.parse import CONSTRUCTORS, parse
+from derive.expr.nodes import (
+    FUNCTIONS,
+    GENERIC_KINDS,
+    DERIVED_KINDS,
+    Dim,
+    Expr,
+    derivative_name,
+    symbols_in,
+)
+from derive.expr.parse import CONSTRUCTORS, Signature, parse
 from derive.expr.shapes import SCALAR, Shape, format_shape, infer_shape, shape_from_dims
 
 ASSUMPTIONS = ("symmetric", "spd", "invertible", "positive")
@@ -37,11 +45,13 @@ class Problem:
     shapes: Mapping[str, Shape]
     assumptions: Mapping[str, frozenset[str]]
     shape: Shape
+    functions: Mapping[str, Signature] = field(default_factory=dict)
 
     def dims(self) -> tuple[str, ...]:
         """The named dimensions used by the symbols, sorted."""
         names = {dim for shape in self.shapes.values() for dim in shape if isinstance(dim, str)}
         names |= _constructor_dims(self.expr)
+        names |= {size for _, size in self.functions.values() if isinstance(size, str)}
         return tuple(sorted(names))
 
 
@@ -81,8 +91,50 @@ def check_dims(name: str, dims: Sequence[Dim]) -> Shape:
     return shape_from_dims(tuple(dims))
 
 
+FunctionSpec = Mapping[str, str]
+"""Declared generic functions: name -> 'elementwise', 'scalar' or 'vector:SIZE'."""
+
+
+def declare_functions(functions: FunctionSpec | None) -> dict[str, Signature]:
+    """Check function declarations and add each one's derivative (f_prime, grad_h, jac_g).
+
+    Example:
+        >>> declare_functions({"f": "elementwise", "g": "vector:k"})["jac_g"]
+        ('jacobian', 'k')
+    """
+    signatures: dict[str, Signature] = {}
+    for name, declared in sorted((functions or {}).items()):
+        if not _IDENTIFIER.match(name) or name in FUNCTIONS or name in CONSTRUCTORS:
+            raise SpecError(
+                f"cannot declare a function named '{name}'",
+                hint="use a new name such as f, g or h; built-in names are reserved",
+            )
+        kind, _, size_text = str(declared).partition(":")
+        if kind not in GENERIC_KINDS:
+            raise SpecError(
+                f"unknown function kind '{declared}' for '{name}'",
+                expected="elementwise, scalar or vector:SIZE",
+                hint="write f=elementwise, h=scalar or g=vector:m",
+            )
+        size: Dim | None = None
+        if kind == "vector":
+            if not size_text:
+                raise SpecError(
+                    f"vector function '{name}' needs its output size",
+                    hint=f"write {name}=vector:m (or a number, as in {name}=vector:4)",
+                )
+            size = int(size_text) if size_text.isdigit() else size_text
+            check_dims(name, [size])
+        signatures[name] = (kind, size)
+        signatures[derivative_name(name, kind)] = (DERIVED_KINDS[kind], size)
+    return signatures
+
+
 def make_problem(
-    text: str, shapes: ShapeSpec | None = None, assume: AssumeSpec | None = None
+    text: str,
+    shapes: ShapeSpec | None = None,
+    assume: AssumeSpec | None = None,
+    functions: FunctionSpec | None = None,
 ) -> Problem:
     """Parse `text` and check it against the declared shapes and assumptions.
 
@@ -95,7 +147,8 @@ def make_problem(
         >>> make_problem("x.T @ A @ x", {"x": ["n"], "A": ["n", "n"]}).shape
         (1, 1)
     """
-    expr = parse(text)
+    signatures = declare_functions(functions)
+    expr = parse(text, signatures)
     used = symbols_in(expr)
     declared: dict[str, Shape] = {}
     for name, dims in (shapes or {}).items():
@@ -105,7 +158,11 @@ def make_problem(
         declared.setdefault(name, SCALAR)
     assumptions = _check_assumptions(assume or {}, used, declared)
     shape = infer_shape(expr, declared, text)
-    return Problem(text, expr, dict(sorted(declared.items())), assumptions, shape)
+    clash = sorted(set(signatures) & used)
+    if clash:
+        raise SpecError(f"'{clash[0]}' is declared as a function and used as a symbol",
+                        hint="give the function and the symbol different names")
+    return Problem(text, expr, dict(sorted(declared.items())), assumptions, shape, signatures)
 
 
 def _check_known(name: str, used: frozenset[str], what: str) -> None:

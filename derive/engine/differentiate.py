@@ -33,7 +33,14 @@ from derive.engine.terms import (
     sum_over,
 )
 from derive.errors import UnsupportedError
-from derive.expr.nodes import Call, Expr, Symbol, symbols_in
+from derive.expr.nodes import (
+    DERIVED_KINDS,
+    Call,
+    Expr,
+    Symbol,
+    derivative_name,
+    symbols_in,
+)
 
 
 class Variable:
@@ -88,6 +95,10 @@ def _factor(factor: Factor, var: Variable, ctx: ExpansionContext) -> Poly:
                 return ZERO
             deltas = tuple(Delta(a, b) for a, b in zip(indices, var.indices, strict=True))
             return Poly((Term(Fraction(1), deltas),))
+        case Entry(base=Call(kind=str(kind), args=(inner,)) as base, indices=indices):
+            if var.name not in symbols_in(inner):
+                return ZERO
+            return _generic(base, kind, inner, indices, var, ctx)
         case Entry(base=Call(func=func, args=(inner,)), indices=indices):
             if var.name not in symbols_in(inner):
                 return ZERO
@@ -96,11 +107,19 @@ def _factor(factor: Factor, var: Variable, ctx: ExpansionContext) -> Poly:
             return ZERO
         case Group(poly=poly):
             return differentiate(poly, var, ctx)
-        case Apply(func=func, arg=arg, source=source):
+        case Apply(func=func, arg=arg, source=source, kind=kind):
             # Fresh names: the derivative is multiplied with `arg` itself, whose sums remain.
             inner_derivative = _freshen(differentiate(arg, var, ctx), ctx)
             if inner_derivative.is_zero():
                 return ZERO
+            if kind == "derivative":
+                raise UnsupportedError(
+                    f"no rule for the derivative of '{func}' (a declared function's derivative)",
+                    hint="differentiate expressions of declared functions once",
+                )
+            if kind is not None:
+                prime = Apply(derivative_name(func, kind), arg, source, "derivative")
+                return multiply(single(prime), as_factor(inner_derivative))
             outer = _outer_derivative(func, arg, source)
             return multiply(outer, as_factor(inner_derivative))
         case Power(base=base, exponent=exponent):
@@ -113,6 +132,32 @@ def _factor(factor: Factor, var: Variable, ctx: ExpansionContext) -> Poly:
             )
             return scale(multiply(outer, as_factor(inner_derivative)), exponent)
     raise UnsupportedError(f"no derivative rule for {type(factor).__name__} yet")
+
+
+def _generic(
+    base: Call,
+    kind: str,
+    inner: Expr,
+    indices: tuple[str, ...],
+    var: Variable,
+    ctx: ExpansionContext,
+) -> Poly:
+    """∂h(A) = Σ_cd (∇h(A))_cd ∂A_cd and ∂g(v)_r = Σ_c (J_g(v))_rc ∂v_c."""
+    if kind not in ("scalar", "vector"):
+        raise UnsupportedError(
+            f"no rule for the derivative of '{base.func}' (a declared function's derivative)",
+            hint="differentiate expressions of declared functions once",
+        )
+    rows, cols = ctx.shape(inner)
+    c, d = ctx.index(rows), ctx.index(cols)
+    inner_entry = _freshen(differentiate(expand_indices(inner, c, d, ctx), var, ctx), ctx)
+    if inner_entry.is_zero():
+        return ZERO
+    derived = Call(derivative_name(base.func, kind), (inner,), kind=DERIVED_KINDS[kind],
+                   size=base.size)
+    inner_indices = tuple(i for i in (c, d) if i is not None)
+    outer = single(Entry(derived, indices + inner_indices))
+    return sum_over(multiply(outer, inner_entry), list(inner_indices))
 
 
 def _opaque(

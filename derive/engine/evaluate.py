@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 from numpy.typing import NDArray
 
+from derive.engine.generic import generic_value
 from derive.engine.terms import Apply, Delta, Entry, Factor, Group, Poly, Power, Size
 from derive.expr.nodes import (
     Add,
@@ -81,6 +82,9 @@ def evaluate(expr: Expr, values: Mapping[str, Array], sizes: Mapping[str, int]) 
             return np.power(evaluate(base, values, sizes), evaluate(exponent, values, sizes))
         case Transpose(operand=operand):
             return evaluate(operand, values, sizes).T
+        case Call(kind=str(kind), func=func, size=size, args=(arg,)):
+            count = None if size is None else _size(size, sizes)
+            return generic_value(func, kind, count, evaluate(arg, values, sizes))
         case Call(func=func, args=(arg,)):
             return _call(func, evaluate(arg, values, sizes))
     raise TypeError(f"cannot evaluate {type(expr).__name__}")
@@ -164,9 +168,11 @@ def _factor(
         case Group(poly=poly):
             free = _free(poly)
             return evaluate_poly(poly, free, ranges, values, sizes), free
-        case Apply(func=func, arg=arg):
+        case Apply(func=func, arg=arg, kind=kind):
             free = _free(arg)
             inner = evaluate_poly(arg, free, ranges, values, sizes)
+            if kind is not None:
+                return generic_value(func, kind, None, inner), free
             return _ELEMENTWISE[func](inner), free
         case Power(base=base, exponent=exponent):
             free = _free(base)

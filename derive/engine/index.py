@@ -205,6 +205,18 @@ def _(expr: Pow, row: str | None, col: str | None, ctx: ExpansionContext) -> Pol
     return _power(_expand(expr.base, row, col, ctx), exponent.value)
 
 
+def _generic(
+    expr: Call, kind: str, arg: Expr, row: str | None, col: str | None, ctx: ExpansionContext
+) -> Poly:
+    """Declared functions: f entrywise like exp; h(A), g(v) and derivatives stay opaque entries."""
+    if kind in ("elementwise", "derivative"):
+        source = Written(arg, (row, col))
+        return single(Apply(expr.func, _expand(arg, row, col, ctx), source, kind))
+    if kind == "scalar":
+        return single(Entry(expr, ()))
+    return _entry(expr, ctx.shape(expr), row, col)
+
+
 def _power(base: Poly, exponent: Fraction) -> Poly:
     if exponent == 0:
         return ONE
@@ -226,6 +238,8 @@ def _(expr: Call, row: str | None, col: str | None, ctx: ExpansionContext) -> Po
     (arg,) = expr.args
     shape = ctx.shape(arg)
     func = expr.func
+    if expr.kind is not None:
+        return _generic(expr, expr.kind, arg, row, col, ctx)
     if func in ("exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt"):
         source = Written(arg, (row, col))
         return single(Apply(func, _expand(arg, row, col, ctx), source))

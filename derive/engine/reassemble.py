@@ -136,14 +136,15 @@ def _tensor(factor: Factor, ctx: _Context) -> Tensor:
             return Tensor(Number(Fraction(dim)) if isinstance(dim, int) else Symbol(dim), ())
         case Group(poly=poly):
             return reassemble_factor(poly, ctx)
-        case Apply(func=func, source=Written(expr=expr, axes=(rows, cols))):
+        case Apply(func=func, source=Written(expr=expr, axes=(rows, cols)), kind=kind):
             # The user's own sub-expression: f(W @ x + b) rather than a rebuilt argument.
+            applied = Call(func, (expr,), kind=kind)
             if rows is None and cols is not None:
-                return Tensor(Transpose(Call(func, (expr,))), (cols,))
-            return Tensor(Call(func, (expr,)), tuple(i for i in (rows, cols) if i is not None))
-        case Apply(func=func, arg=arg):
+                return Tensor(Transpose(applied), (cols,))
+            return Tensor(applied, tuple(i for i in (rows, cols) if i is not None))
+        case Apply(func=func, arg=arg, kind=kind):
             inner = reassemble_factor(arg, ctx)
-            return Tensor(Call(func, (inner.expr,)), inner.indices)
+            return Tensor(Call(func, (inner.expr,), kind=kind), inner.indices)
         case Power(base=base, exponent=exponent):
             inner = reassemble_factor(base, ctx)
             return Tensor(Pow(inner.expr, Number(exponent)), inner.indices)

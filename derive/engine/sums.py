@@ -47,8 +47,8 @@ def _inner_factor(factor: Factor, space: IndexSpace) -> Factor:
     match factor:
         case Group(poly=poly):
             return Group(remove_sums(poly, space))
-        case Apply(func=func, arg=arg, source=source):
-            return Apply(func, remove_sums(arg, space), source)
+        case Apply(func=func, arg=arg, source=source, kind=kind):
+            return Apply(func, remove_sums(arg, space), source, kind)
         case Power(base=base, exponent=exponent):
             return Power(remove_sums(base, space), exponent)
     return factor

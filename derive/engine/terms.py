@@ -72,6 +72,8 @@ class Apply:
     func: str
     arg: Poly
     source: Written | None = field(default=None, compare=False)
+    kind: str | None = None
+    """None for a built-in; 'elementwise' or 'derivative' for a declared function f, f'."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,8 +240,9 @@ def rename_factor(factor: Factor, mapping: Mapping[str, str]) -> Factor:
             return factor
         case Group(poly=poly):
             return Group(_rename_free(poly, mapping))
-        case Apply(func=func, arg=arg, source=source):
-            return Apply(func, _rename_free(arg, mapping), source and source.renamed(mapping))
+        case Apply(func=func, arg=arg, source=source, kind=kind):
+            renamed = source and source.renamed(mapping)
+            return Apply(func, _rename_free(arg, mapping), renamed, kind)
         case Power(base=base, exponent=exponent):
             return Power(_rename_free(base, mapping), exponent)
     raise TypeError(type(factor).__name__)
@@ -284,8 +287,9 @@ def _rename_factor_everywhere(factor: Factor, mapping: Mapping[str, str]) -> Fac
     match factor:
         case Group(poly=poly):
             return Group(rename_everywhere(poly, mapping))
-        case Apply(func=func, arg=arg, source=source):
-            return Apply(func, rename_everywhere(arg, mapping), source and source.renamed(mapping))
+        case Apply(func=func, arg=arg, source=source, kind=kind):
+            renamed = source and source.renamed(mapping)
+            return Apply(func, rename_everywhere(arg, mapping), renamed, kind)
         case Power(base=base, exponent=exponent):
             return Power(rename_everywhere(base, mapping), exponent)
     return rename_factor(factor, mapping)

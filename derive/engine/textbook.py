@@ -10,6 +10,7 @@ afterwards, so a rewrite here can only make an answer shorter, never wrong and u
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from fractions import Fraction
 
 from derive.engine.reassemble import MatrixTerm
@@ -72,8 +73,8 @@ class Rewriter:
                 return Div(self.normalize(left), self.normalize(right))
             case Pow(base=base, exponent=exponent):
                 return self.power(self.normalize(base), exponent)
-            case Call(func=func, args=args):
-                return Call(func, tuple(self.normalize(a) for a in args))
+            case Call(args=args):
+                return replace(expr, args=tuple(self.normalize(a) for a in args))
         return expr
 
     def power(self, base: Expr, exponent: Expr) -> Expr:

@@ -114,11 +114,30 @@ class Transpose:
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """A function from `FUNCTIONS` applied to one argument."""
+    """A function applied to one argument: a built-in from `FUNCTIONS`, or a declared generic
+    function when `kind` is set (see `GenericKind`); `size` is a vector function's output size.
+    """
 
     func: str
     args: tuple[Expr, ...]
     span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    kind: str | None = None
+    size: Dim | None = None
+
+
+GENERIC_KINDS = ("elementwise", "scalar", "vector")
+"""Kinds of declared, unspecified functions: f applied entrywise, h: array -> scalar, g: vector
+-> vector. Each brings its derivative: f_prime (entrywise), grad_h (h's gradient, the shape of its
+argument) and jac_g (g's Jacobian, output size × input size)."""
+
+DERIVED_KINDS = {"elementwise": "derivative", "scalar": "gradient", "vector": "jacobian"}
+
+
+def derivative_name(name: str, kind: str) -> str:
+    """The name of a generic function's derivative in the expression language."""
+    return {"elementwise": f"{name}_prime", "scalar": f"grad_{name}", "vector": f"jac_{name}"}[
+        kind
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,14 @@ levels of nesting, printable ASCII only.
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 import difflib
 from fractions import Fraction
 
 from derive.errors import ExprSyntaxError, Span
 from derive.expr.nodes import (
     ELEMENTWISE_FUNCTIONS,
+    Dim,
     FUNCTIONS,
     Add,
     Call,
@@ -63,11 +65,17 @@ _OPERATOR_HINTS = {
 }
 
 
-def parse(text: str) -> Expr:
+Signature = tuple[str, Dim | None]
+"""A declared generic function: its kind and, for a vector function, its output size."""
+
+
+def parse(text: str, functions: Mapping[str, Signature] | None = None) -> Expr:
     """Parse `text` into an expression tree.
 
     Args:
         text: an expression such as ``"x.T @ A @ x"``.
+        functions: declared generic functions (name -> kind and size), e.g. from
+            `derive.problem.declare_functions`; they may be called like built-ins.
 
     Returns:
         The immutable expression tree.
@@ -93,7 +101,7 @@ right=Symbol(name='x'))
         if isinstance(node, ast.expr):
             node.col_offset += indent
             node.end_col_offset = (node.end_col_offset or 0) + indent
-    return _Converter(text).convert(tree.body, depth=0)
+    return _Converter(text, functions or {}).convert(tree.body, depth=0)
 
 
 def _check_text(text: str) -> None:
@@ -162,8 +170,9 @@ def _error(
 class _Converter:
     """Maps whitelisted `ast` nodes to IR nodes, keeping 1-based column spans."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, functions: Mapping[str, Signature]) -> None:
         self.text = text
+        self.functions = functions
 
     def span(self, node: ast.AST) -> Span:
         start = getattr(node, "col_offset", 0) + 1
@@ -188,7 +197,7 @@ class _Converter:
         span = self.span(node)
         match node:
             case ast.Name(id=name):
-                if name in FUNCTIONS or name in CONSTRUCTORS:
+                if name in FUNCTIONS or name in CONSTRUCTORS or name in self.functions:
                     raise self.fail(
                         node,
                         f"function '{name}' is used without an argument",
@@ -270,7 +279,7 @@ class _Converter:
         if not isinstance(node.func, ast.Name):
             raise self.fail(node.func, "only named functions can be called", hint=_func_hint(""))
         name = node.func.id
-        if name not in FUNCTIONS and name not in CONSTRUCTORS:
+        if name not in FUNCTIONS and name not in CONSTRUCTORS and name not in self.functions:
             raise self.fail(node.func, f"unknown function '{name}'", hint=_func_hint(name))
         if node.keywords:
             raise self.fail(
@@ -294,6 +303,9 @@ class _Converter:
         (arg,) = node.args
         if name in CONSTRUCTORS:
             return self.constructor(name, arg, span)
+        if name in self.functions:
+            kind, size = self.functions[name]
+            return Call(name, (self.convert(arg, depth + 1),), span, kind, size)
         return Call(name, (self.convert(arg, depth + 1),), span)
 
     def constructor(self, name: str, arg: ast.expr, span: Span) -> Expr:

@@ -160,6 +160,8 @@ class _Inference:
                 return left_shape
             case Pow(base=base, exponent=exponent):
                 return self.power(expr, base, exponent)
+            case Call(kind=str(kind), args=(arg,)):
+                return self.generic(expr, kind, arg)
             case Call(func=func, args=(arg,)):
                 return self.call(expr, func, arg)
         raise self.fail(expr, f"no shape rule for {type(expr).__name__}")
@@ -228,6 +230,24 @@ class _Inference:
                 hint="write a number such as 'x ** 2' or 'x ** -1'",
             )
         return base_shape
+
+    def generic(self, expr: Call, kind: str, arg: Expr) -> Shape:
+        """Declared functions: entrywise keep the shape, scalar ones give a scalar, vector ones
+        map a column vector to a column of their declared size."""
+        shape = self.shape(arg)
+        if kind in ("elementwise", "derivative", "gradient"):
+            return shape
+        if kind == "scalar":
+            return SCALAR
+        if shape[1] != 1:
+            raise self.fail(
+                expr,
+                f"'{expr.func}' is a vector function and takes a column vector, got "
+                f"{self.quote(arg)} ({format_shape(shape)})",
+                hint="declare it as elementwise or scalar, or pass a column vector",
+            )
+        size = expr.size if expr.size is not None else 1
+        return (size, 1) if kind == "vector" else (size, shape[0])
 
     def call(self, expr: Expr, func: str, arg: Expr) -> Shape:
         shape = self.shape(arg)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from derive.errors import UnsupportedError
 from derive.expr.nodes import (
     Add,
     Call,
@@ -103,6 +104,11 @@ class _Lowering:
             case Transpose(operand=operand):
                 value = self.lower(operand)
                 return value.T if isinstance(value, sp.MatrixExpr) else value
+            case Call(kind=str(_), func=func):
+                raise UnsupportedError(
+                    f"declared function '{func}' has no SymPy counterpart",
+                    hint="lower expressions without declared functions",
+                )
             case Call(func=func, args=(arg,)):
                 return self.call(func, arg)
         raise TypeError(f"cannot lower {type(expr).__name__}")

@@ -126,6 +126,8 @@ class ExprPrinter:
                 return f"{self._wrap(arg, _ATOM)}^{{-\\top}}", _POSTFIX
             case Transpose(operand=operand):
                 return f"{self._wrap(operand, _ATOM)}^\\top", _POSTFIX
+            case Call(kind=str(kind), func=func, args=(arg,)):
+                return self._generic(func, kind, arg), _ATOM
             case Call(func=func, args=(arg,)):
                 return self._call(func, arg)
         raise TypeError(f"cannot print {type(expr).__name__}")
@@ -139,6 +141,18 @@ class ExprPrinter:
                 left, right = right, left
             return f"{self._wrap(left, _PRODUCT)} {self._wrap(right, _POSTFIX)}", _PRODUCT
         return f"{self._wrap(left, _POSTFIX)} \\odot {self._wrap(right, _POSTFIX)}", _HADAMARD
+
+    def _generic(self, func: str, kind: str, arg: Expr) -> str:
+        """f(x), f'(x), h(Y), ∇h(Y), g(v) and the Jacobian J_g(v) of declared functions."""
+        from derive.engine.generic import base_name
+
+        name = name_to_latex(base_name(func, kind))
+        head = {
+            "derivative": name + "'",
+            "gradient": r"\nabla " + name,
+            "jacobian": r"\mathbf{J}_{" + name + "}",
+        }.get(kind, name)
+        return head + r"\left(" + self.print(arg) + r"\right)"
 
     def _call(self, func: str, arg: Expr) -> tuple[str, int]:
         inner = self.print(arg)
