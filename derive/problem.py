@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from derive.errors import ShapeError, SpecError
 from derive.expr.nodes import (
+    DERIVED_KINDS,
     FUNCTIONS,
     GENERIC_KINDS,
-    DERIVED_KINDS,
     Dim,
     Expr,
     derivative_name,

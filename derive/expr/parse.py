@@ -9,17 +9,17 @@ levels of nesting, printable ASCII only.
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
 import difflib
+from collections.abc import Mapping
 from fractions import Fraction
 
 from derive.errors import ExprSyntaxError, Span
 from derive.expr.nodes import (
     ELEMENTWISE_FUNCTIONS,
-    Dim,
     FUNCTIONS,
     Add,
     Call,
+    Dim,
     Div,
     Expr,
     Identity,
