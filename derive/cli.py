@@ -325,7 +325,8 @@ def build_command(
     ]
     _write_all(out, files)
     if not quiet:
-        click.echo(f"wrote {len(files)} files for {len(solved)} exercise sets into {out}/")
+        sets = f"{len(solved)} exercise set{'s' if len(solved) != 1 else ''}"
+        click.echo(f"wrote {len(files)} files for {sets} into {out}/")
 
 
 @cli.command("check")
