@@ -58,6 +58,21 @@ def _parse_shape(
     return shapes
 
 
+def _parse_functions(
+    _ctx: click.Context, _param: click.Parameter, values: Sequence[str]
+) -> dict[str, str]:
+    functions: dict[str, str] = {}
+    for value in values:
+        name, sep, kind = value.partition("=")
+        if not sep or not name.strip() or not kind.strip():
+            raise click.BadParameter(
+                f"'{value}' is not NAME=KIND (KIND: elementwise, scalar or vector:SIZE)",
+                param_hint="--function",
+            )
+        functions[name.strip()] = kind.strip()
+    return functions
+
+
 def _parse_assume(
     _ctx: click.Context, _param: click.Parameter, values: Sequence[str]
 ) -> dict[str, list[str]]:
@@ -151,6 +166,23 @@ def parse_command(
 )
 @click.option("--name", default=None, metavar="NAME", help="Name of the output in the text.")
 @click.option(
+    "--let",
+    "lets",
+    multiple=True,
+    metavar="'NAME = EXPR'",
+    help="Define an intermediate, e.g. --let 'a = sigmoid(M @ x)'. Repeatable and ordered; a "
+    "definition may use earlier ones. The derivation then follows the chain rule.",
+)
+@click.option(
+    "--function",
+    "functions",
+    multiple=True,
+    callback=_parse_functions,
+    metavar="NAME=KIND",
+    help="Declare an unspecified function: f=elementwise, h=scalar or g=vector:SIZE. Answers "
+    "keep f_prime, grad_h and jac_g symbolic. Repeatable.",
+)
+@click.option(
     "--element",
     default=None,
     metavar="I,J",
@@ -166,6 +198,8 @@ def solve_command(
     layout: str,
     fmt: str,
     name: str | None,
+    lets: tuple[str, ...],
+    functions: dict[str, str],
     element: str | None,
     notation: str,
 ) -> None:
@@ -184,7 +218,7 @@ def solve_command(
             )
         concrete = [int(p) for p in parts]
     solution = solve(expr, wrt, shapes=shapes, assume=assume, layout=layout, name=name,
-                     notation=notation, element=concrete)
+                     notation=notation, element=concrete, let=list(lets), functions=functions)
     if fmt == "json":
         click.echo(json.dumps(solution.to_dict(), indent=2, ensure_ascii=False))
     elif fmt == "md":

@@ -149,7 +149,18 @@ def make_problem(
     """
     signatures = declare_functions(functions)
     expr = parse(text, signatures)
-    used = symbols_in(expr)
+    declared, assumptions = declare_symbols(symbols_in(expr), shapes, assume, signatures)
+    shape = infer_shape(expr, declared, text)
+    return Problem(text, expr, declared, assumptions, shape, signatures)
+
+
+def declare_symbols(
+    used: frozenset[str],
+    shapes: ShapeSpec | None,
+    assume: AssumeSpec | None,
+    signatures: Mapping[str, Signature],
+) -> tuple[dict[str, Shape], dict[str, frozenset[str]]]:
+    """Check declared shapes and assumptions against the symbols in use; others are scalars."""
     declared: dict[str, Shape] = {}
     for name, dims in (shapes or {}).items():
         _check_known(name, used, "shape")
@@ -157,12 +168,11 @@ def make_problem(
     for name in used:
         declared.setdefault(name, SCALAR)
     assumptions = _check_assumptions(assume or {}, used, declared)
-    shape = infer_shape(expr, declared, text)
     clash = sorted(set(signatures) & used)
     if clash:
         raise SpecError(f"'{clash[0]}' is declared as a function and used as a symbol",
                         hint="give the function and the symbol different names")
-    return Problem(text, expr, dict(sorted(declared.items())), assumptions, shape, signatures)
+    return dict(sorted(declared.items())), assumptions
 
 
 def _check_known(name: str, used: frozenset[str], what: str) -> None:

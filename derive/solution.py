@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from derive.engine import DEFAULT_SEED, derive_exercise
+from derive.engine.chain import derive_chain, make_chain
+from derive.engine.chain_explain import explain_chain
 from derive.engine.format import poly_to_text
 from derive.engine.steps import Derivation, Layout
 from derive.errors import SpecError
@@ -55,11 +57,26 @@ class Solution:
                 "max_abs_error": d.verification.max_abs_error,
                 "max_rel_error": d.verification.max_rel_error,
             },
+            **self._chain_fields(),
             "steps": [
                 {"kind": s["kind"], "title": s["title"], "text": s["text"],
                  "latex": " \\\\ ".join(s["equations"]), "prose_latex": s["latex_prose"]}
                 for s in context["steps"]
             ],
+        }
+
+    def _chain_fields(self) -> dict[str, Any]:
+        chain = self.derivation.chain
+        if chain is None:
+            return {}
+        return {
+            "definitions": {name: unparse(expr) for name, expr in chain.definitions},
+            "result_intermediates": unparse(chain.in_intermediates)
+            if chain.in_intermediates is not None else None,
+            "backprop": None if chain.backprop is None else {
+                "deltas": {name: unparse(expr) for name, expr in chain.deltas},
+                "result": unparse(chain.backprop),
+            },
         }
 
     def to_text(self) -> str:
@@ -101,6 +118,8 @@ def solve(
     name: str | None = None,
     notation: str = "bold",
     element: Sequence[int] | None = None,
+    let: Sequence[str] | None = None,
+    functions: Mapping[str, str] | None = None,
     seed: int = DEFAULT_SEED,
 ) -> Solution:
     """Differentiate `expr` with respect to `wrt`, with worked steps and a numeric check.
@@ -116,6 +135,11 @@ def solve(
         notation: ``bold``, ``arrow`` or ``plain`` typeface for vectors and matrices.
         element: 1-based indices of one entry (output's, then the variable's) for an extra
             concrete walk-through, e.g. ``(3, 7)`` for the partial of y_3 by x_7.
+        let: ordered definitions of intermediates, ``["a = sigmoid(M @ x)", "yhat = N @ a"]``;
+            each may use earlier ones, and `expr` may use them all. The derivation then goes
+            link by link with the chain rule (backpropagation for a scalar output).
+        functions: declared unspecified functions: name -> ``elementwise``, ``scalar`` or
+            ``vector:SIZE``; answers keep ``f_prime``, ``grad_h`` and ``jac_g`` symbolic.
         seed: the random seed of the numeric check.
 
     Returns:
@@ -133,7 +157,14 @@ def solve(
                         hint="use numerator, denominator or mixed")
     if notation not in {n.value for n in Notation}:
         raise SpecError(f"unknown notation '{notation}'", hint="use bold, arrow or plain")
-    problem = make_problem(expr, shapes, assume)
+    if let:
+        if element is not None:
+            raise SpecError("a concrete element walk-through is not available for chains",
+                            hint="remove 'element' or the definitions")
+        problem, definitions = make_chain(expr, list(let), shapes, assume, functions)
+        work = derive_chain(problem, definitions, wrt, Layout(layout), name=name, seed=seed)
+        return Solution(explain_chain(work), Notation(notation))
+    problem = make_problem(expr, shapes, assume, functions)
     concrete = tuple(element) if element is not None else None
     derivation = derive_exercise(
         problem, wrt, Layout(layout), name=name, element=concrete, seed=seed

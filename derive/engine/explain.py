@@ -343,7 +343,7 @@ def _reassembly_tensor(work: Work) -> Step:
     return Step(StepKind.REASSEMBLY, "Arrange the entries", tuple(prose), tuple(equations))
 
 
-def _bound(error: float) -> str:
+def bound(error: float) -> str:
     """A power-of-ten bound, stable across machines where the last digits of an error are not."""
     import math
 
@@ -358,7 +358,7 @@ def _check(work: Work) -> Step:
     prose: tuple[str | Math, ...] = (
         f"Check with random numbers: {'sizes ' + sizes + ', ' if sizes else ''}"
         f"{v.draws} random draws (seed {v.seed}). {v.method.capitalize()} agree with "
-        f"{forms}: the largest relative error is below {_bound(v.max_rel_error)}.",
+        f"{forms}: the largest relative error is below {bound(v.max_rel_error)}.",
     )
     return Step(StepKind.CHECK, "Check numerically", prose, ())
 

@@ -59,11 +59,13 @@ def output_name(problem: Problem, requested: str | None) -> str:
     if requested:
         return requested
     rows, cols = problem.shape
-    candidates = ("f", "g", "h") if (rows, cols) == (1, 1) else (
+    candidates = ("f", "g", "h", "L") if (rows, cols) == (1, 1) else (
         ("y", "z", "u") if rows == 1 or cols == 1 else ("Y", "Z", "F")
     )
+    if problem.functions and (rows, cols) == (1, 1):
+        candidates = ("L", "J", "f")  # a loss; f, g, h are likely the declared functions
     for name in candidates:
-        if name not in problem.shapes:
+        if name not in problem.shapes and name not in problem.functions:
             return name
     return "out"
 

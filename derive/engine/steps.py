@@ -22,6 +22,9 @@ class StepKind(Enum):
     INDEX_EXPANSION = "index_expansion"
     SUMMATION_REMOVAL = "summation_removal"
     CONCRETE_ELEMENT = "concrete_element"
+    CHAIN_RULE = "chain_rule"
+    LOCAL_DERIVATIVE = "local_derivative"
+    BACKWARD_PASS = "backward_pass"
     REASSEMBLY = "reassembly"
     CHECK = "check"
     FREE_AND_SUMMED = "free_and_summed"
@@ -69,7 +72,14 @@ class ShapeOf:
     dims: tuple[Dim, ...]
 
 
-MathObject = Expr | Poly | Entry | Partial | Relation | WrittenOut | ShapeOf
+@dataclass(frozen=True, slots=True)
+class ChainSum:
+    """Σ over `summed` of the product of `factors`, one summand per path through the chain."""
+
+    terms: tuple[tuple[tuple[str, ...], tuple[MathObject, ...]], ...]
+
+
+MathObject = Expr | Poly | Entry | Partial | Relation | WrittenOut | ShapeOf | ChainSum
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +116,21 @@ class Verification:
 
 
 @dataclass(frozen=True, slots=True)
+class ChainInfo:
+    """What a chain-rule derivation adds: the definitions and the backprop form.
+
+    `deltas` are δ_v = ∂ℓ/∂v in the order they are computed (from the output backwards);
+    `backprop` is the answer in terms of them, `in_intermediates` in terms of the definitions'
+    names, and the Derivation's `result` has everything substituted.
+    """
+
+    definitions: tuple[tuple[str, Expr], ...]
+    deltas: tuple[tuple[str, Expr], ...]
+    backprop: Expr | None
+    in_intermediates: Expr | None
+
+
+@dataclass(frozen=True, slots=True)
 class Derivation:
     """A solved derivative: the element formula, the matrix form and the steps that got there.
 
@@ -126,3 +151,4 @@ class Derivation:
     compact: Expr | None
     steps: tuple[Step, ...]
     verification: Verification
+    chain: ChainInfo | None = None

@@ -119,6 +119,9 @@ def _error(derived: Array, numeric: Array) -> tuple[float, float]:
     return difference, difference / scale
 
 
+Extend = Callable[[Mapping[str, Array], Mapping[str, int]], dict[str, Array]]
+"""Computes derived values (a chain's intermediates) from the drawn ones."""
+
 MAX_ATTEMPTS = 8
 """Size and value draws tried before an expression is declared undefined at random points."""
 
@@ -135,8 +138,11 @@ def check(
     result_shapes: Mapping[str, Shape],
     seed: int,
     compact: tuple[Expr, tuple[str, ...], tuple[str, str]] | None = None,
+    extend: Extend | None = None,
 ) -> Verification:
     """Check the element formula and the matrix answer against finite differences.
+
+    `extend` adds derived values (intermediates of a chain) before the answer is evaluated.
 
     Draws where the expression is undefined or ill-conditioned (a singular matrix inside inv,
     say) are skipped; when central differences disagree, the exact complex-step derivative
@@ -155,6 +161,9 @@ def check(
         if point is None:
             continue
         values, numeric = point
+        if extend is not None:
+            with np.errstate(all="ignore"):
+                values = extend(values, sizes)
         with np.errstate(all="ignore"):
             errors = _compare(element, indices, ranges, values, sizes, numeric, axes,
                               result, arrangement, compact)

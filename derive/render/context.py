@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from derive.engine.steps import Derivation, Math, Prose
+from derive.expr.shapes import Shape, infer_shape
 from derive.expr.unparse import unparse
 from derive.render.mathtex import MathPrinter
 from derive.render.mathtext import to_text
@@ -32,6 +33,12 @@ def derivation_context(
     """The template variables for one derivation (see README, 'Template variables')."""
     problem = derivation.problem
     shapes = {**problem.shapes, derivation.output.name: problem.shape}
+    if derivation.chain is not None:
+        defined: dict[str, Shape] = {}
+        for name, expr in derivation.chain.definitions:
+            defined[name] = infer_shape(expr, {**shapes, **defined})
+        shapes.update(defined)
+        shapes.update({f"delta_{name}": shape for name, shape in defined.items()})
     printer = MathPrinter(ExprPrinter(shapes, notation))
     steps = [
         {
@@ -45,6 +52,8 @@ def derivation_context(
         for step in derivation.steps
     ]
     result = derivation.result if derivation.result is not None else derivation.compact
+    if derivation.chain is not None and derivation.chain.in_intermediates is not None:
+        result = derivation.chain.in_intermediates  # the answer as backpropagation writes it
     return {
         "expr": problem.text,
         "expr_latex": printer.print(problem.expr),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from derive.engine.steps import MathObject, Partial, Relation, ShapeOf, WrittenOut
+from derive.engine.steps import ChainSum, MathObject, Partial, Relation, ShapeOf, WrittenOut
 from derive.engine.terms import Apply, Delta, Entry, Factor, Group, Poly, Power, Size, Term
 from derive.expr.nodes import Call, Symbol
 from derive.render.notation import dim_to_latex, name_to_latex
@@ -47,6 +47,12 @@ class MathPrinter:
                 return self.written(terms)
             case ShapeOf(subject=subject, dims=dims):
                 return self._shape(subject, dims)
+            case ChainSum(terms=terms):
+                return " + ".join(
+                    "".join(rf"\sum_{{{i}}} " for i in summed)
+                    + " ".join(self.print(f) for f in factors)
+                    for summed, factors in terms
+                )
         return self.exprs.print(obj)
 
     def _atom(self, obj: MathObject) -> str:
@@ -114,6 +120,11 @@ class MathPrinter:
                 return r"\left(" + self.poly(poly) + r"\right)"
             case Apply(func="sqrt", arg=arg):
                 return r"\sqrt{" + self.poly(arg) + "}"
+            case Apply(func=func, arg=arg, kind=str(kind)):
+                from derive.engine.generic import base_name
+
+                head = name_to_latex(base_name(func, kind)) + ("'" if kind == "derivative" else "")
+                return head + r"\left(" + self.poly(arg) + r"\right)"
             case Apply(func=func, arg=arg):
                 return _FUNCTIONS[func] + r"\left(" + self.poly(arg) + r"\right)"
             case Power(base=base, exponent=exponent):

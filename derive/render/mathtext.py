@@ -6,7 +6,7 @@ Matrix expressions print in the expression language, elements in the index langu
 from __future__ import annotations
 
 from derive.engine.format import factor_to_text, poly_to_text
-from derive.engine.steps import MathObject, Partial, Relation, ShapeOf, WrittenOut
+from derive.engine.steps import ChainSum, MathObject, Partial, Relation, ShapeOf, WrittenOut
 from derive.engine.terms import Entry, Poly
 from derive.expr.nodes import Symbol
 from derive.expr.unparse import unparse
@@ -30,6 +30,12 @@ def to_text(obj: MathObject) -> str:
             return " = ".join(to_text(p) for p in parts)
         case WrittenOut(terms=terms):
             return " + ".join("..." if t is None else poly_to_text(t) for t in terms)
+        case ChainSum(terms=terms):
+            return " + ".join(
+                (f"sum({' * '.join(to_text(f) for f in factors)}, {', '.join(summed)})"
+                 if summed else " * ".join(to_text(f) for f in factors))
+                for summed, factors in terms
+            )
         case ShapeOf(subject=subject, dims=dims):
             return f"{to_text(subject)} is {'×'.join(str(d) for d in dims) or 'scalar'}"
     return unparse(obj)

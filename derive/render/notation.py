@@ -51,7 +51,10 @@ def name_to_latex(name: str) -> str:
     if accent:
         body = "\\" + _ACCENTS[accent] + "{" + body + "}"
     if sub:
-        body += "_{" + sub.lstrip("_").replace("_", r"\_") + "}"
+        inner = sub.lstrip("_")
+        # δ_yhat reads δ_ŷ: a name as subscript is rendered as a name.
+        shown = name_to_latex(inner) if inner.isalpha() and len(inner) > 1 else inner
+        body += "_{" + shown.replace("_", r"\_") + "}"
     return body
 
 
@@ -66,11 +69,17 @@ def typeface(body: str, kind: str, notation: Notation) -> str:
         return body
     # the subscript stays outside the accent or typeface: \vec{W}_{1}, not \vec{W_{1}}
     head = body.split("_{", 1)
+    rest = "_{" + head[1] if len(head) == 2 else ""
+    accent = re.match(r"^\\(hat|bar|tilde|dot)\{(.+)\}$", head[0])
+    if accent and notation is Notation.BOLD:  # \hat{\mathbf{y}}, not a bold hat
+        inner = accent.group(2)
+        face = r"\boldsymbol{" if inner.startswith("\\") else r"\mathbf{"
+        return "\\" + accent.group(1) + "{" + face + inner + "}}" + rest
     if notation is Notation.ARROW:
         face = r"\vec{"
     else:
         face = r"\boldsymbol{" if head[0].startswith("\\") else r"\mathbf{"
-    return face + head[0] + "}" + ("_{" + head[1] if len(head) == 2 else "")
+    return face + head[0] + "}" + rest
 
 
 def dim_to_latex(dim: Dim) -> str:

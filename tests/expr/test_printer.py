@@ -81,7 +81,7 @@ CASES = [
     ("ones(n)", r"\mathbf{1}_{n}", r"\vec{1}_{n}", r"1_{n}"),
     ("eye(3)", r"\mathbf{I}_{3}", r"I_{3}", r"I_{3}"),
     ("W1 @ theta", r"\mathbf{W}_{1} \boldsymbol{\theta}", r"W_{1} \vec{\theta}", r"W_{1} \theta"),
-    ("yhat - y", r"\boldsymbol{\hat{y}} - \mathbf{y}", r"\vec{\hat{y}} - \vec{y}", r"\hat{y} - y"),
+    ("yhat - y", r"\hat{\mathbf{y}} - \mathbf{y}", r"\vec{\hat{y}} - \vec{y}", r"\hat{y} - y"),
     ("(1/3) * c", r"\frac{1}{3} c", r"\frac{1}{3} c", r"\frac{1}{3} c"),
     ("0.5 * c", r"0.5 c", r"0.5 c", r"0.5 c"),
     ("2 * -c", r"2 \left(-c\right)", r"2 \left(-c\right)", r"2 \left(-c\right)"),
@@ -114,7 +114,7 @@ NAMES = [
     ("yhat", r"\hat{y}"),
     ("xbar", r"\bar{x}"),
     ("loss", r"\mathrm{loss}"),
-    ("my_var", r"\mathrm{my}_{var}"),
+    ("my_var", r"\mathrm{my}_{\mathrm{var}}"),
     ("_x", r"\mathrm{\_x}"),
 ]
 

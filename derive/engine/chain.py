@@ -1,0 +1,477 @@
+"""Chain-rule derivations through named intermediates (`--let "a = sigmoid(M @ x)"`).
+
+Each definition is a link; its local derivatives are found with the usual three steps, treating
+earlier intermediates as plain symbols. For a scalar output the links are then chained backwards,
+as backpropagation does: δ_v = ∂ℓ/∂v is assembled from the δ of every later link that uses v, and
+the gradient by the variable from the δ of the links that use it directly. Every form (with δs,
+with intermediates, fully substituted) is checked against finite differences of the substituted
+expression. For outputs that are not scalars the chain is summed in index form (forward).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+import numpy as np
+
+from derive.engine.differentiate import Variable, differentiate
+from derive.engine.evaluate import Array, evaluate
+from derive.engine.index import ExpansionContext, IndexAllocator, expand_indices
+from derive.engine.reassemble import MatrixTerm, reassemble
+from derive.engine.solve import arrangement_for, output_name, zero_of_shape
+from derive.engine.steps import Layout, Verification
+from derive.engine.sums import remove_sums
+from derive.engine.terms import (
+    Entry,
+    IndexSpace,
+    Poly,
+    add,
+    indices_in_order,
+    multiply,
+    rename_everywhere,
+    single,
+    sum_over,
+)
+from derive.engine.textbook import textbook_form
+from derive.engine.verify import Axes, Extend, check, draw_sizes, draw_values
+from derive.errors import DeriveError, SpecError, VerificationError
+from derive.expr.nodes import Expr, Number, Symbol, children, symbols_in
+from derive.expr.parse import Signature, parse
+from derive.expr.shapes import Shape, infer_shape, is_scalar
+from derive.problem import (
+    AssumeSpec,
+    FunctionSpec,
+    Problem,
+    ShapeSpec,
+    declare_functions,
+    declare_symbols,
+)
+
+Local = Callable[[str, str, tuple[str | None, str | None]], Poly]
+"""Computes the local derivative of one link by one of its inputs (as index form)."""
+
+_DEFINITION = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*=(?!=)(.*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """One link `name = expr` of a chain, with the shape of `name`."""
+
+    name: str
+    text: str
+    expr: Expr
+    shape: Shape
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """The local derivative of one definition (or the output) by one of its inputs."""
+
+    of: str
+    by: str
+    expanded: Poly
+    element: Poly
+
+
+@dataclass(frozen=True, slots=True)
+class ChainWork:
+    """Everything a chain derivation produced, for the steps and the API."""
+
+    problem: Problem
+    definitions: tuple[Definition, ...]
+    wrt: str
+    layout: Layout
+    output: Symbol
+    out_indices: tuple[str | None, str | None]
+    var_indices: tuple[str | None, str | None]
+    own_indices: Mapping[str, tuple[str | None, str | None]]
+    path: tuple[str, ...]
+    links: tuple[Link, ...]
+    deltas: tuple[tuple[str, Expr], ...]
+    element: Poly
+    space: IndexSpace
+    backprop: Expr | None
+    intermediate_form: Expr | None
+    substituted: Expr | None
+    verification: Verification
+
+
+def _parse_definition(
+    text: str, number: int, signatures: Mapping[str, Signature]
+) -> tuple[str, str, Expr]:
+    """Split `name = expr` and parse the expression; errors point into the whole definition."""
+    match = _DEFINITION.match(text)
+    if match is None:
+        raise SpecError(
+            f"definition {number} '{text}' is not of the form 'name = expression'",
+            hint="write, for example, 'a = sigmoid(M @ x)'",
+        )
+    name, body = match.group(1), match.group(2)
+    try:
+        return name, body.strip(), parse(body, signatures)
+    except DeriveError as error:
+        raise _shifted(error, len(text) - len(body), text) from None
+
+
+def _shifted(error: DeriveError, offset: int, text: str) -> DeriveError:
+    if error.span is not None:
+        error.span = replace(error.span, col=error.span.col + offset,
+                             end_col=error.span.end_col + offset)
+        error.source = text
+    return error
+
+
+def _shaped(
+    parsed: Sequence[tuple[str, str, Expr]],
+    lets: Sequence[str],
+    declared: Mapping[str, Shape],
+    signatures: Mapping[str, Signature],
+) -> tuple[Definition, ...]:
+    """Infer each intermediate's shape, in order; each may use the ones before it."""
+    env = dict(declared)
+    definitions: list[Definition] = []
+    for (name, body, expr), text in zip(parsed, lets, strict=True):
+        if name in env or name in signatures:
+            raise SpecError(
+                f"'{name}' is defined twice or is also a declared symbol or function",
+                hint="give each intermediate its own new name",
+            )
+        try:
+            shape = infer_shape(expr, env, body)
+        except DeriveError as error:
+            raise _shifted(error, text.index(body), text) from None
+        env[name] = shape
+        definitions.append(Definition(name, body, expr, shape))
+    return tuple(definitions)
+
+
+def substitute(expr: Expr, definitions: Mapping[str, Expr]) -> Expr:
+    """Replace intermediate symbols by their definitions, recursively."""
+    if isinstance(expr, Symbol) and expr.name in definitions:
+        return substitute(definitions[expr.name], definitions)
+    parts = children(expr)
+    if not parts:
+        return expr
+    replaced = tuple(substitute(child, definitions) for child in parts)
+    return _with_children(expr, replaced)
+
+
+def _with_children(expr: Expr, parts: tuple[Expr, ...]) -> Expr:
+    from derive.expr.nodes import Call, Neg, Pow, Transpose
+
+    match expr:
+        case Neg() | Transpose():
+            return replace(expr, operand=parts[0])
+        case Pow():
+            return replace(expr, base=parts[0], exponent=parts[1])
+        case Call():
+            return replace(expr, args=parts)
+    from derive.expr.nodes import Add, Div, MatMul, Mul, Sub
+
+    if isinstance(expr, Add | Sub | Mul | MatMul | Div):
+        return replace(expr, left=parts[0], right=parts[1])
+    return expr
+
+
+def _depends(definitions: Sequence[Definition], wrt: str) -> set[str]:
+    """Intermediates that depend on `wrt`, directly or through earlier ones."""
+    dependent: set[str] = set()
+    for definition in definitions:
+        used = symbols_in(definition.expr)
+        if wrt in used or used & dependent:
+            dependent.add(definition.name)
+    return dependent
+
+
+def derive_chain(
+    problem: Problem,
+    definitions: tuple[Definition, ...],
+    wrt: str,
+    layout: Layout,
+    *,
+    name: str | None,
+    seed: int,
+) -> ChainWork:
+    """Differentiate `problem.expr` (which may use the intermediates) by `wrt`, link by link.
+
+    `problem` is the fully substituted expression; its text is what the user wrote.
+    """
+    by_name = {d.name: d for d in definitions}
+    main = parse(problem.text, problem.functions)
+    shapes = {**problem.shapes, **{d.name: d.shape for d in definitions}}
+    if wrt in by_name:
+        raise SpecError(f"'{wrt}' is an intermediate; differentiate by an input symbol",
+                        hint="the inputs are " + ", ".join(f"'{n}'" for n in problem.shapes))
+    dependent = _depends(definitions, wrt)
+    taken = set(problem.shapes) | set(by_name) | set(problem.functions)
+    default = "L" if is_scalar(problem.shape) and "L" not in taken else output_name(problem, None)
+    out_symbol = Symbol(name or (default if default not in taken else "out"))
+    reserved = set(shapes) | set(problem.dims()) | {out_symbol.name}
+    allocator = IndexAllocator(reserved)
+    ctx = ExpansionContext(shapes, allocator)
+    rows, cols = problem.shape
+    out_indices = (ctx.index(rows), ctx.index(cols))
+    own: dict[str, tuple[str | None, str | None]] = {}
+    for definition in definitions:
+        if definition.name in dependent:
+            own[definition.name] = (ctx.index(definition.shape[0]), ctx.index(definition.shape[1]))
+    var_rows, var_cols = shapes[wrt]
+    var_indices = (ctx.index(var_rows), ctx.index(var_cols))
+    space_ranges = allocator.ranges
+
+    expansions: dict[str, Poly] = {out_symbol.name: expand_indices(main, *out_indices, ctx)}
+    for definition in definitions:
+        if definition.name in dependent:
+            expansions[definition.name] = expand_indices(definition.expr, *own[definition.name],
+                                                          ctx)
+    links: list[Link] = []
+
+    def local(of: str, by: str, by_indices: tuple[str | None, str | None]) -> Poly:
+        variable = Variable(by, tuple(i for i in by_indices if i is not None))
+        derived = differentiate(expansions[of], variable, ctx)
+        element = remove_sums(derived, IndexSpace(dict(space_ranges)))
+        links.append(Link(of, by, expansions[of], element))
+        return element
+
+    users: dict[str, list[str]] = {name: [] for name in dependent}
+    sources = [(out_symbol.name, main)] + [(d.name, d.expr) for d in definitions
+                                           if d.name in dependent]
+    for source, expr in sources:
+        for used in sorted(symbols_in(expr) & dependent, key=list(by_name).index):
+            users[used].append(source)
+
+    # Forward sums in index form: total(v) = ∂v/∂wrt + Σ_u Σ_idx(u) ∂v/∂u · total(u).
+    totals: dict[str, Poly] = {}
+    for definition in definitions:
+        if definition.name not in dependent:
+            continue
+        totals[definition.name] = _total(definition.name, definition.expr, dependent, own,
+                                         var_indices, totals, local, wrt, allocator)
+    element = _total(out_symbol.name, main, dependent, own, var_indices, totals, local, wrt,
+                     allocator)
+    space = IndexSpace(dict(allocator.ranges))
+    element = remove_sums(element, space)
+    symmetric = frozenset(n for n, p in problem.assumptions.items() if "symmetric" in p)
+    arrangement = arrangement_for(layout, out_indices, var_indices)
+    path = tuple([wrt] + [d.name for d in definitions if d.name in dependent]
+                 + [out_symbol.name])
+
+    intermediate_form: Expr | None = None
+    backprop: Expr | None = None
+    deltas: list[tuple[str, Expr]] = []
+    if arrangement is not None:
+        terms = reassemble(element, *arrangement, shapes, space)
+        intermediate_form = textbook_form(terms, shapes, symmetric)
+        if not terms:
+            intermediate_form = zero_of_shape(*(space.dim(i) if i else 1 for i in arrangement))
+        if is_scalar(problem.shape) and dependent:
+            backprop, deltas = _backprop(
+                definitions, dependent, users, own, var_indices, arrangement, layout, shapes,
+                space, symmetric, local, wrt, out_symbol.name,
+            )
+    substitutions = {d.name: d.expr for d in definitions}
+    substituted = None
+    if intermediate_form is not None:
+        substituted = textbook_form(
+            [_as_term(substitute(intermediate_form, substitutions))], problem.shapes, symmetric
+        )
+
+    def extend(values: Mapping[str, Array], sizes: Mapping[str, int]) -> dict[str, Array]:
+        extended = dict(values)
+        for definition in definitions:
+            extended[definition.name] = evaluate(definition.expr, extended, sizes)
+        # Each δ uses the δs of later links: they are listed from the output backwards.
+        for delta, delta_expr in deltas:
+            extended[delta] = evaluate(delta_expr, extended, sizes)
+        return extended
+
+    indices = tuple(i for i in out_indices + var_indices if i is not None)
+    axes = Axes({n: a for a, n in enumerate(out_indices + var_indices) if n is not None})
+    verification = check(problem, wrt, element, indices, space.ranges, axes, intermediate_form,
+                         arrangement or (None, None), shapes, seed, extend=extend)
+    if verification.passed:
+        for form in (backprop, substituted):
+            if form is not None and intermediate_form is not None and not _agree(
+                form, intermediate_form, problem, extend, seed
+            ):
+                verification = replace(verification, passed=False)
+    if not verification.passed:
+        raise VerificationError(
+            f"the chain-rule derivative of '{problem.text}' with respect to '{wrt}' failed its "
+            f"numeric check (seed {seed})",
+            hint="this is a bug in derive's rules; please report the expression and definitions",
+        )
+    return ChainWork(problem, definitions, wrt, layout, out_symbol, out_indices, var_indices,
+                     own, path, tuple(links), tuple(deltas), element, space, backprop,
+                     intermediate_form, substituted, verification)
+
+
+def _as_term(expr: Expr) -> MatrixTerm:
+    return MatrixTerm(Fraction(1), (), expr)
+
+
+def _total(
+    name: str,
+    expr: Expr,
+    dependent: set[str],
+    own: Mapping[str, tuple[str | None, str | None]],
+    var_indices: tuple[str | None, str | None],
+    totals: Mapping[str, Poly],
+    derive_local: Local,
+    wrt: str,
+    allocator: IndexAllocator,
+) -> Poly:
+    used = symbols_in(expr)
+    parts: list[Poly] = []
+    if wrt in used:
+        parts.append(derive_local(name, wrt, var_indices))
+    for intermediate in sorted(used & dependent):
+        link = derive_local(name, intermediate, own[intermediate])
+        summed = [i for i in own[intermediate] if i is not None]
+        total = _fresh_bound(totals[intermediate], allocator)
+        parts.append(sum_over(multiply(link, total), summed))
+    return add(*parts)
+
+
+def _fresh_bound(poly: Poly, allocator: IndexAllocator) -> Poly:
+    """Rename a reused total's summed indices, so two uses never share a bound name."""
+    from derive.engine.terms import free_indices
+
+    free = set(free_indices(poly))
+    mapping = {i: allocator.fresh(allocator.ranges[i]) for i in indices_in_order(poly)
+               if i not in free}
+    return rename_everywhere(poly, mapping)
+
+
+def delta_name(intermediate: str) -> str:
+    """The symbol for ∂ℓ/∂v in the backprop form: delta_v (printed δ_v)."""
+    return f"delta_{intermediate}"
+
+
+def _backprop(
+    definitions: Sequence[Definition],
+    dependent: set[str],
+    users: Mapping[str, list[str]],
+    own: Mapping[str, tuple[str | None, str | None]],
+    var_indices: tuple[str | None, str | None],
+    arrangement: tuple[str | None, str | None],
+    layout: Layout,
+    shapes: Mapping[str, Shape],
+    space_in: IndexSpace,
+    symmetric: frozenset[str],
+    derive_local: Local,
+    wrt: str,
+    output: str,
+) -> tuple[Expr, list[tuple[str, Expr]]]:
+    """δ_v = Σ over the users w of v of δ_w contracted with ∂w/∂v; then the gradient."""
+    delta_shapes = {delta_name(v): shapes[v] for v in dependent}
+    all_shapes = {**shapes, **delta_shapes}
+    deltas: list[tuple[str, Expr]] = []
+    for definition in reversed(definitions):
+        v = definition.name
+        if v not in dependent:
+            continue
+        pieces: list[Poly] = []
+        for user in users[v]:
+            link = derive_local(user, v, own[v])
+            if user == output:
+                pieces.append(link)
+                continue
+            user_indices = [i for i in own[user] if i is not None]
+            adjoint = single(Entry(Symbol(delta_name(user)), tuple(user_indices)))
+            pieces.append(sum_over(multiply(adjoint, link), user_indices))
+        poly = remove_sums(add(*pieces), IndexSpace(dict(space_in.ranges)))
+        placed = own[v]
+        form = textbook_form(reassemble(poly, *placed, all_shapes, space_in), all_shapes,
+                             symmetric)
+        deltas.append((delta_name(v), _inline_constants(form, deltas, all_shapes, symmetric)))
+    pieces = []
+    for user in _direct_users(definitions, dependent, wrt, output):
+        if user == output:
+            continue
+        link = derive_local(user, wrt, var_indices)
+        user_indices = [i for i in own[user] if i is not None]
+        adjoint = single(Entry(Symbol(delta_name(user)), tuple(user_indices)))
+        pieces.append(sum_over(multiply(adjoint, link), user_indices))
+    poly = remove_sums(add(*pieces), IndexSpace(dict(space_in.ranges)))
+    terms = reassemble(poly, *arrangement, all_shapes, space_in)
+    gradient = _inline_constants(textbook_form(terms, all_shapes, symmetric), deltas, all_shapes,
+                                 symmetric)
+    return gradient, [(n, form) for n, form in deltas if not isinstance(form, Number)]
+
+
+def _inline_constants(
+    form: Expr,
+    deltas: Sequence[tuple[str, Expr]],
+    shapes: Mapping[str, Shape],
+    symmetric: frozenset[str],
+) -> Expr:
+    """Write δ_v = 1 (the output itself is an intermediate) into the forms that use it."""
+    constants = {n: f for n, f in deltas if isinstance(f, Number)}
+    if not constants or not symbols_in(form) & set(constants):
+        return form
+    return textbook_form([_as_term(substitute(form, constants))], shapes, symmetric)
+
+
+def _direct_users(
+    definitions: Sequence[Definition], dependent: set[str], wrt: str, output: str
+) -> list[str]:
+    return [d.name for d in definitions if d.name in dependent and wrt in symbols_in(d.expr)]
+
+
+def _agree(
+    first: Expr,
+    second: Expr,
+    problem: Problem,
+    fill: Extend,
+    seed: int,
+) -> bool:
+    """Whether two forms of the answer take the same values at random points."""
+    for draw in range(2):
+        rng = np.random.default_rng(seed + 500 + draw)
+        sizes = draw_sizes(problem.dims(), rng)
+        values = fill(draw_values(problem, sizes, rng, safe=True), sizes)
+        with np.errstate(all="ignore"):
+            a, b = evaluate(first, values, sizes), evaluate(second, values, sizes)
+        if a.shape != b.shape and a.size != 1 and b.size != 1:
+            return False
+        scale = max(1.0, float(np.max(np.abs(b))))
+        if not float(np.max(np.abs(a - b))) / scale <= 1e-8:
+            return False
+    return True
+
+
+def make_chain(
+    text: str,
+    lets: Sequence[str],
+    shapes: ShapeSpec | None,
+    assume: AssumeSpec | None,
+    functions: FunctionSpec | None,
+) -> tuple[Problem, tuple[Definition, ...]]:
+    """The definitions, and the fully substituted problem that finite differences differentiate.
+
+    The problem's `text` is the expression as written (with the intermediates' names).
+    """
+    signatures = declare_functions(functions)
+    parsed = [_parse_definition(t, n, signatures) for n, t in enumerate(lets, start=1)]
+    names = {name for name, _, _ in parsed}
+    main = parse(text, signatures)
+    used = symbols_in(main).union(*(symbols_in(expr) for _, _, expr in parsed)) - names
+    declared, assumptions = declare_symbols(frozenset(used), shapes, assume, signatures)
+    definitions = _shaped(parsed, lets, declared, signatures)
+    unused = [d.name for d in definitions if not any(
+        d.name in symbols_in(other) for other in [main] + [e.expr for e in definitions]
+    )]
+    if unused:
+        raise SpecError(f"intermediate '{unused[0]}' is defined but never used",
+                        hint="use it in the expression or a later definition, or remove it")
+    full = substitute(main, {d.name: d.expr for d in definitions})
+    env = {**declared, **{d.name: d.shape for d in definitions}}
+    shape = infer_shape(main, env, text)
+    return Problem(text, full, declared, assumptions, shape, signatures), definitions
+
+
+__all__ = ["ChainWork", "Definition", "delta_name", "derive_chain", "make_chain", "substitute"]
