@@ -5,7 +5,7 @@ derivatives, the backward pass (δ_v = ∂ℓ/∂v) and the answer in matrix for
 from __future__ import annotations
 
 from derive.engine.chain import ChainWork
-from derive.engine.explain import bound
+from derive.engine.explain import check_prose
 from derive.engine.solve import arrangement_for
 from derive.engine.steps import (
     ChainInfo,
@@ -157,15 +157,10 @@ def _answer(work: ChainWork) -> Step:
 
 
 def _check(work: ChainWork) -> Step:
-    v = work.verification
-    sizes = ", ".join(f"{name} = {size}" for name, size in v.sizes)
-    prose: tuple[str | Math, ...] = (
-        f"Check with random numbers: {'sizes ' + sizes + ', ' if sizes else ''}{v.draws} random "
-        f"draws (seed {v.seed}); declared functions are replaced by random smooth functions. "
-        f"{v.method.capitalize()} of the fully substituted expression agree with every form "
-        f"above: the largest relative error is below {bound(v.max_rel_error)}.",
-    )
-    return Step(StepKind.CHECK, "Check numerically", prose, ())
+    extra = "; declared functions are replaced by random smooth functions"
+    forms = "every form above (of the fully substituted expression)"
+    return Step(StepKind.CHECK, "Check numerically", check_prose(work.verification, forms, extra),
+                ())
 
 
 def explain_chain(work: ChainWork) -> Derivation:

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from derive.engine.format import poly_to_text
 from derive.engine.solve import Work, result_shape
 from derive.engine.steps import (
+    Dims,
+    Listing,
     Math,
     MathObject,
     Partial,
@@ -19,6 +21,7 @@ from derive.engine.steps import (
     ShapeOf,
     Step,
     StepKind,
+    Verification,
     WrittenOut,
 )
 from derive.engine.terms import Entry, Poly, Term, rename, rename_term
@@ -96,12 +99,12 @@ def _setup(work: Work) -> Step:
         rows, cols = result_shape(work)
         prose += [
             f"In {work.layout.value} layout, entry ({position}) of ", Math(derivative),
-            " is ", Math(Partial(a, b)), f", so the result is {rows}×{cols}.",
+            " is ", Math(Partial(a, b)), ", so the result is ", Math(Dims((rows, cols))), ".",
         ]
-    equations: list[MathObject] = [Relation((y, problem.expr))]
-    equations += [ShapeOf(Symbol(n), _dims(s)) for n, s in problem.shapes.items() if n in
-                  _symbols_in_order(problem.expr)]
-    equations.append(ShapeOf(y, problem.shape))
+    shapes: list[MathObject] = [ShapeOf(Symbol(n), _dims(s)) for n, s in problem.shapes.items()
+                                if n in _symbols_in_order(problem.expr)]
+    shapes.append(ShapeOf(y, problem.shape))
+    equations: list[MathObject] = [Relation((y, problem.expr)), Listing(tuple(shapes))]
     return Step(StepKind.SETUP, "What we compute", tuple(prose), tuple(equations))
 
 
@@ -117,7 +120,7 @@ def _symbols_in_order(expr: Expr) -> list[str]:
 def _ranges(work: Work, indices: list[str]) -> list[str | Math]:
     parts: list[str | Math] = []
     for position, index in enumerate(indices):
-        parts += [Math(Symbol(index)), f" runs from 1 to {work.space.dim(index)}"]
+        parts += [Math(Symbol(index)), " runs from 1 to ", Math(Dims((work.space.dim(index),)))]
         parts.append("; " if position < len(indices) - 1 else ". ")
     return parts
 
@@ -267,7 +270,7 @@ def _reassembly(work: Work) -> Step:
         ]
     equations: list[MathObject] = []
     entry_indices = tuple(i for i in (row, col) if i is not None)
-    if 1 < len(forms) <= 4 or (len(forms) == 1 and entry_indices):
+    if 1 < len(forms) <= 4 or (len(forms) == 1 and entry_indices and not _plain(forms[0])):
         prose.append("Term by term: ")
         for term, form in zip(work.element.terms, forms, strict=True):
             entry = Entry(form, entry_indices) if entry_indices else form
@@ -278,6 +281,15 @@ def _reassembly(work: Work) -> Step:
     chain.append(work.result)
     equations += [Relation(tuple(chain)), ShapeOf(derivative, (rows, cols))]
     return Step(StepKind.REASSEMBLY, "Reassemble the matrix", tuple(prose), tuple(equations))
+
+
+def _plain(expr: Expr) -> bool:
+    """A symbol or its transpose: reading its entry back adds nothing."""
+    from derive.expr.nodes import Identity
+
+    if isinstance(expr, Transpose):
+        expr = expr.operand
+    return isinstance(expr, Symbol | Identity)
 
 
 def _symmetric(work: Work) -> frozenset[str]:
@@ -353,14 +365,23 @@ def bound(error: float) -> str:
 
 def _check(work: Work) -> Step:
     v = work.verification
-    sizes = ", ".join(f"{name} = {size}" for name, size in v.sizes)
     forms = "the entry formula" if work.result is None else "the entry formula and the matrix"
-    prose: tuple[str | Math, ...] = (
-        f"Check with random numbers: {'sizes ' + sizes + ', ' if sizes else ''}"
-        f"{v.draws} random draws (seed {v.seed}). {v.method.capitalize()} agree with "
-        f"{forms}: the largest relative error is below {bound(v.max_rel_error)}.",
+    return Step(StepKind.CHECK, "Check numerically", check_prose(v, forms), ())
+
+
+def check_prose(v: Verification, forms: str, extra: str = "") -> tuple[str | Math, ...]:
+    """The sentence of a check step: sizes, draws, seed, method and the error bound."""
+    prose: list[str | Math] = ["Check with random numbers: "]
+    if v.sizes:
+        prose.append("sizes ")
+        for position, (name, size) in enumerate(v.sizes):
+            prose += [", " if position else "", Math(Relation((Symbol(name), Dims((size,)))))]
+        prose.append(", ")
+    prose.append(
+        f"{v.draws} random draws (seed {v.seed}){extra}. {v.method.capitalize()} agree with "
+        f"{forms}: the largest relative error is below {bound(v.max_rel_error)}."
     )
-    return Step(StepKind.CHECK, "Check numerically", prose, ())
+    return tuple(prose)
 
 
 __all__ = ["explain"]

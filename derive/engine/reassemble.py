@@ -319,6 +319,8 @@ def _outer(tensors: list[Tensor], summed: list[str], ctx: _Context) -> bool:
 
 
 def _replace(tensors: list[Tensor], positions: list[int], replacement: Tensor) -> None:
+    # The merged factor takes the place of the first one, so products keep their reading order.
+    first = min(positions)
     for position in sorted(positions, reverse=True):
         del tensors[position]
-    tensors.append(replacement)
+    tensors.insert(first, replacement)

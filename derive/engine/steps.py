@@ -79,7 +79,23 @@ class ChainSum:
     terms: tuple[tuple[tuple[str, ...], tuple[MathObject, ...]], ...]
 
 
-MathObject = Expr | Poly | Entry | Partial | Relation | WrittenOut | ShapeOf | ChainSum
+@dataclass(frozen=True, slots=True)
+class Dims:
+    """A size such as m×n (or n), stated in prose."""
+
+    dims: tuple[Dim, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """Several math objects on one line, separated by commas."""
+
+    items: tuple[MathObject, ...]
+
+
+MathObject = (
+    Expr | Poly | Entry | Partial | Relation | WrittenOut | ShapeOf | ChainSum | Dims | Listing
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -152,6 +152,7 @@ class Rewriter:
             total = factors[key][1] + exponent if key in factors else exponent
             factors[key] = (base, total)
         kept = [b if e == 1 else Pow(b, Number(e)) for b, e in factors.values() if e != 0]
+        kept.sort(key=lambda f: isinstance(f, MatMul))  # x ⊙ (A y), as textbooks write it
         if not kept:
             return Mul(left, right)  # everything cancelled: keep the shape-carrying form
         result = kept[0]

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from derive.engine.steps import ChainSum, MathObject, Partial, Relation, ShapeOf, WrittenOut
+from derive.engine.steps import (
+    ChainSum,
+    Dims,
+    Listing,
+    MathObject,
+    Partial,
+    Relation,
+    ShapeOf,
+    WrittenOut,
+)
 from derive.engine.terms import Apply, Delta, Entry, Factor, Group, Poly, Power, Size, Term
 from derive.expr.nodes import Call, Symbol
 from derive.render.notation import dim_to_latex, name_to_latex
@@ -47,6 +56,10 @@ class MathPrinter:
                 return self.written(terms)
             case ShapeOf(subject=subject, dims=dims):
                 return self._shape(subject, dims)
+            case Dims(dims=dims):
+                return r" \times ".join(dim_to_latex(d) for d in dims)
+            case Listing(items=items):
+                return r",\quad ".join(self.print(item) for item in items)
             case ChainSum(terms=terms):
                 return " + ".join(
                     "".join(rf"\sum_{{{i}}} " for i in summed)

@@ -6,7 +6,16 @@ Matrix expressions print in the expression language, elements in the index langu
 from __future__ import annotations
 
 from derive.engine.format import factor_to_text, poly_to_text
-from derive.engine.steps import ChainSum, MathObject, Partial, Relation, ShapeOf, WrittenOut
+from derive.engine.steps import (
+    ChainSum,
+    Dims,
+    Listing,
+    MathObject,
+    Partial,
+    Relation,
+    ShapeOf,
+    WrittenOut,
+)
 from derive.engine.terms import Entry, Poly
 from derive.expr.nodes import Symbol
 from derive.expr.unparse import unparse
@@ -30,6 +39,10 @@ def to_text(obj: MathObject) -> str:
             return " = ".join(to_text(p) for p in parts)
         case WrittenOut(terms=terms):
             return " + ".join("..." if t is None else poly_to_text(t) for t in terms)
+        case Dims(dims=dims):
+            return "×".join(str(d) for d in dims)
+        case Listing(items=items):
+            return ", ".join(to_text(item) for item in items)
         case ChainSum(terms=terms):
             return " + ".join(
                 (f"sum({' * '.join(to_text(f) for f in factors)}, {', '.join(summed)})"
