@@ -24,7 +24,7 @@ from derive.engine.steps import (
     Verification,
     WrittenOut,
 )
-from derive.engine.terms import Entry, Poly, Term, rename, rename_term
+from derive.engine.terms import Entry, Poly, Term, mentions, rename, rename_term
 from derive.engine.textbook import term_forms
 from derive.expr.nodes import Call, Dim, Expr, MatMul, Mul, Symbol, Transpose, children
 from derive.expr.shapes import is_scalar, kind_of
@@ -169,6 +169,18 @@ def _written_out(work: Work) -> WrittenOut | None:
     return WrittenOut((at("1"), None, at(var[0]), None, at(last)))
 
 
+def _summation_title(work: Work) -> str:
+    if _summed(work.expanded):
+        return "Remove the summation and differentiate"
+    return "Differentiate one entry"
+
+
+def _mentions_entry(term: Term, name: str) -> int:
+    """How many factors of a term contain an entry of `name` (at any depth)."""
+    return sum(mentions(Poly((Term(term.coeff, (f,)),)), name) or (
+        isinstance(f, Entry) and f.base == Symbol(name)) for f in term.factors)
+
+
 def _summation(work: Work) -> Step:
     y, x = work.output, Symbol(work.wrt)
     a = _entry(y, work.out_indices)
@@ -193,18 +205,24 @@ def _summation(work: Work) -> Step:
         ]
         equations.append(Relation((a, written)))
     else:
+        several = sum(_mentions_entry(t, work.wrt) for t in work.expanded.terms) > 1 or any(
+            _mentions_entry(t, work.wrt) > 1 for t in work.expanded.terms
+        )
+        if several:
+            prose += ["By the product rule each factor that contains an entry of ", Math(x),
+                      " is differentiated in turn. "]
         prose += [
-            "By the product rule each factor that contains an entry of ", Math(x),
-            " is differentiated in turn; the derivative of one entry by another is a Kronecker "
-            "delta, 1 when the indices agree and 0 otherwise. ",
+            "The derivative of one entry by another is a Kronecker delta, 1 when the indices "
+            "agree and 0 otherwise. ",
         ]
-    prose += ["Each delta then collapses the sum over its index, keeping only that term."]
+    if _summed(work.differentiated):
+        prose += ["Each delta then collapses the sum over its index, keeping only that term."]
     chain: list[MathObject] = [Partial(a, b)]
     if poly_to_text(work.differentiated) != poly_to_text(work.element):
         chain.append(work.differentiated)
     chain.append(work.element)
     equations.append(Relation(tuple(chain)))
-    return Step(StepKind.SUMMATION_REMOVAL, "Remove the summation and differentiate",
+    return Step(StepKind.SUMMATION_REMOVAL, _summation_title(work),
                 tuple(prose), tuple(equations))
 
 

@@ -32,6 +32,7 @@ def _solve(case: str):  # type: ignore[no-untyped-def]
         assume=spec.get("assume"),
         layout=spec.get("layout", "denominator"),
         element=spec.get("element"),
+        functions=spec.get("functions"),
     )
 
 
