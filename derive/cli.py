@@ -6,6 +6,7 @@ Exit status: 0 success, 1 invalid input (a `DeriveError`, printed as a diagnosti
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -13,7 +14,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import click
 
@@ -204,8 +205,6 @@ def solve_command(
     notation: str,
 ) -> None:
     """Differentiate EXPR with respect to --wrt, with worked steps; every answer is checked."""
-    import json
-
     from derive.solution import solve
 
     concrete = None
@@ -219,14 +218,25 @@ def solve_command(
         concrete = [int(p) for p in parts]
     solution = solve(expr, wrt, shapes=shapes, assume=assume, layout=layout, name=name,
                      notation=notation, element=concrete, let=list(lets), functions=functions)
+    _emit(solution, fmt)
+
+
+class _Rendered(Protocol):
+    """A solved exercise that can print itself (Solution, Vectorization)."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_text(self) -> str: ...
+    def to_markdown(self) -> str: ...
+    def to_latex(self) -> str: ...
+
+
+def _emit(result: _Rendered, fmt: str) -> None:
+    """Print a solved exercise in one of the --format choices."""
     if fmt == "json":
-        click.echo(json.dumps(solution.to_dict(), indent=2, ensure_ascii=False))
-    elif fmt == "md":
-        click.echo(solution.to_markdown(), nl=False)
-    elif fmt == "tex":
-        click.echo(solution.to_latex(), nl=False)
-    else:
-        click.echo(solution.to_text(), nl=False)
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    renderers = {"md": result.to_markdown, "tex": result.to_latex, "text": result.to_text}
+    click.echo(renderers[fmt](), nl=False)
 
 
 PROGRESS_MIN_ITEMS = 4
@@ -438,19 +448,9 @@ def vectorize_command(
     index_expr: str, free: str, shapes: dict[str, list[Dim]], fmt: str
 ) -> None:
     """Write INDEX_EXPR (e.g. 'sum(A[i,k] * B[k,j], k)') in matrix form; checked numerically."""
-    import json
-
     from derive.vectorize import vectorize
 
-    result = vectorize(index_expr, free, shapes=shapes)
-    if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-    elif fmt == "md":
-        click.echo(result.to_markdown(), nl=False)
-    elif fmt == "tex":
-        click.echo(result.to_latex(), nl=False)
-    else:
-        click.echo(result.to_text(), nl=False)
+    _emit(vectorize(index_expr, free, shapes=shapes), fmt)
 
 
 def _debug_dump(error: BaseException) -> Path:

@@ -122,6 +122,24 @@ def _error(derived: Array, numeric: Array) -> tuple[float, float]:
 Extend = Callable[[Mapping[str, Array], Mapping[str, int]], dict[str, Array]]
 """Computes derived values (a chain's intermediates) from the drawn ones."""
 
+Compact = tuple[Expr, tuple[str, ...], tuple[str, str]]
+"""A compact 2-D form, its indices, and the (kept, dropped) pair of its delta."""
+
+
+@dataclass(frozen=True, slots=True)
+class Claims:
+    """What a derivation claims, to be compared with finite differences: the entry formula over
+    `indices`, the matrix `result` laid out by `arrangement`, and the compact form."""
+
+    element: Poly
+    indices: tuple[str, ...]
+    ranges: Mapping[str, Dim]
+    axes: Axes
+    result: Expr | None
+    arrangement: tuple[str | None, str | None]
+    compact: Compact | None
+
+
 MAX_ATTEMPTS = 8
 """Size and value draws tried before an expression is declared undefined at random points."""
 
@@ -137,7 +155,7 @@ def check(
     arrangement: tuple[str | None, str | None],
     result_shapes: Mapping[str, Shape],
     seed: int,
-    compact: tuple[Expr, tuple[str, ...], tuple[str, str]] | None = None,
+    compact: Compact | None = None,
     extend: Extend | None = None,
 ) -> Verification:
     """Check the element formula and the matrix answer against finite differences.
@@ -148,6 +166,7 @@ def check(
     say) are skipped; when central differences disagree, the exact complex-step derivative
     decides. Returns the worst errors over all draws and all forms.
     """
+    claims = Claims(element, indices, ranges, axes, result, arrangement, compact)
     worst_abs = worst_rel = 0.0
     first_sizes: dict[str, int] = {}
     done = 0
@@ -165,14 +184,12 @@ def check(
             with np.errstate(all="ignore"):
                 values = extend(values, sizes)
         with np.errstate(all="ignore"):
-            errors = _compare(element, indices, ranges, values, sizes, numeric, axes,
-                              result, arrangement, compact)
+            errors = _compare(claims, values, sizes, numeric)
             if errors is not None and errors[1] > RELATIVE_TOLERANCE:
                 exact = _complex_step(problem, wrt, values, sizes)
                 if exact is not None:
                     method = "complex-step finite differences"
-                    errors = _compare(element, indices, ranges, values, sizes, exact, axes,
-                                      result, arrangement, compact)
+                    errors = _compare(claims, values, sizes, exact)
         if errors is None:
             return Verification(False, seed, tuple(sorted(sizes.items())), done + 1,
                                 np.inf, np.inf, method)
@@ -187,20 +204,10 @@ def check(
 
 
 def _compare(
-    element: Poly,
-    indices: tuple[str, ...],
-    ranges: Mapping[str, Dim],
-    values: Mapping[str, Array],
-    sizes: Mapping[str, int],
-    numeric: Array,
-    axes: Axes,
-    result: Expr | None,
-    arrangement: tuple[str | None, str | None],
-    compact: tuple[Expr, tuple[str, ...], tuple[str, str]] | None,
+    claims: Claims, values: Mapping[str, Array], sizes: Mapping[str, int], numeric: Array
 ) -> tuple[float, float] | None:
     """Worst (absolute, relative) error over the derived forms; None for a wrong shape."""
-    forms, expected = _forms(element, indices, ranges, values, sizes, numeric, axes,
-                             result, arrangement, compact)
+    forms, expected = _forms(claims, values, sizes, numeric)
     if forms is None:
         return None
     worst_abs = worst_rel = 0.0
@@ -213,24 +220,16 @@ def _compare(
 
 
 def _forms(
-    element: Poly,
-    indices: tuple[str, ...],
-    ranges: Mapping[str, Dim],
-    values: Mapping[str, Array],
-    sizes: Mapping[str, int],
-    numeric: Array,
-    axes: Axes,
-    result: Expr | None,
-    arrangement: tuple[str | None, str | None],
-    compact: tuple[Expr, tuple[str, ...], tuple[str, str]] | None,
+    claims: Claims, values: Mapping[str, Array], sizes: Mapping[str, int], numeric: Array
 ) -> tuple[list[Array] | None, list[Array]]:
     """Each derived form next to the finite-difference array it must equal."""
-    named = _named_view(numeric, indices, axes)
-    forms = [evaluate_poly(element, indices, ranges, values, sizes)]
+    indices, result, compact = claims.indices, claims.result, claims.compact
+    named = _named_view(numeric, indices, claims.axes)
+    forms = [evaluate_poly(claims.element, indices, claims.ranges, values, sizes)]
     expected = [named]
     if result is not None:
         derived = evaluate(result, values, sizes)
-        expected.append(_arranged(named, indices, arrangement))
+        expected.append(_arranged(named, indices, claims.arrangement))
         if derived.shape != expected[-1].shape and not _is_zero(result):
             return None, expected
         forms.append(np.broadcast_to(derived, expected[-1].shape))
