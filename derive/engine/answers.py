@@ -69,3 +69,21 @@ def check_answer(derivation: Derivation, answer: Expr, draws: int = 3) -> Answer
     if not np.isfinite(worst) or worst > ANSWER_TOLERANCE:
         return AnswerCheck(False, expected, worst, "the values differ at random points")
     return AnswerCheck(True, expected, worst, "")
+
+
+def check_chain_answer(derivation: Derivation, answer: Expr, draws: int = 3) -> AnswerCheck:
+    """Like `check_answer` for a chain, where the answer may use the intermediates' names.
+
+    The definitions are substituted into the answer first, so the intermediates take the
+    values their definitions give at each random point; an answer without them is compared
+    as it is.
+
+    Raises:
+        UnsupportedError: the derivative has no matrix or compact form to compare with.
+    """
+    from derive.engine.chain import substitute
+
+    if derivation.chain is None:
+        return check_answer(derivation, answer, draws)
+    definitions = dict(derivation.chain.definitions)
+    return check_answer(derivation, substitute(answer, definitions), draws)

@@ -458,6 +458,13 @@ def make_chain(
     signatures = declare_functions(functions)
     parsed = [_parse_definition(t, n, signatures) for n, t in enumerate(lets, start=1)]
     names = {name for name, _, _ in parsed}
+    both = sorted(names & set(shapes or {}))
+    if both:
+        raise SpecError(
+            f"'{both[0]}' is defined as an intermediate and also given a shape",
+            hint="an intermediate's shape follows from its definition: remove its shape, or "
+            "rename the intermediate",
+        )
     main = parse(text, signatures)
     used = symbols_in(main).union(*(symbols_in(expr) for _, _, expr in parsed)) - names
     declared, assumptions = declare_symbols(frozenset(used), shapes, assume, signatures)

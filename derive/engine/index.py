@@ -191,7 +191,8 @@ def _(expr: Div, row: str | None, col: str | None, ctx: ExpansionContext) -> Pol
     divisor = constant_value(expr.right)
     if divisor is not None:
         if divisor.value == 0:
-            raise UnsupportedError("division by zero", span=expr.span)
+            raise UnsupportedError("division by zero", span=expr.span,
+                                   hint="divide by a non-zero number or a scalar expression")
         return scale(numerator, 1 / Fraction(divisor.value))
     denominator = _expand(expr.right, None, None, ctx)
     return multiply(as_factor(numerator), _power(denominator, Fraction(-1)))

@@ -111,8 +111,10 @@ def derive_derivative(
         close = difflib.get_close_matches(wrt, list(problem.shapes), n=1)
         raise SpecError(
             f"cannot differentiate with respect to '{wrt}': it is not a symbol of the expression",
-            hint=f"did you mean '{close[0]}'?" if close else "the symbols are "
-            + ", ".join(f"'{n}'" for n in problem.shapes),
+            hint=f"did you mean '{close[0]}'?" if close else (
+                "the symbols are " + ", ".join(f"'{n}'" for n in problem.shapes)
+                if problem.shapes else "the expression has no symbols: it is a constant"
+            ),
         )
     out_symbol = Symbol(output_name(problem, name))
     reserved = set(problem.shapes) | set(problem.dims()) | {out_symbol.name}
