@@ -351,13 +351,15 @@ def _reassembly_tensor(work: Work) -> Step:
     equations: list[MathObject] = [Relation((Partial(a, b), work.element))]
     if work.compact is not None:
         kept = work.compact_indices
-        kept_index, gone = work.compact_pair
-        intro: list[str | Math] = [
-            "Every entry with ", Math(Symbol(gone)), " ≠ ", Math(Symbol(kept_index)),
-            " is 0, because of the delta. ",
-        ]
+        intro: list[str | Math] = ["Every entry with "]
+        for position, (kept_index, gone) in enumerate(work.compact_pairs):
+            intro += [" or " if position else "", Math(Symbol(gone)), " ≠ ",
+                      Math(Symbol(kept_index))]
+        intro.append(" is 0, because of the deltas. " if len(work.compact_pairs) > 1
+                     else " is 0, because of the delta. ")
+        gone_all = {gone for _, gone in work.compact_pairs}
         named = [i for i in work.out_indices + work.var_indices if i is not None]
-        unused = [i for i in named if i not in kept and i != gone]
+        unused = [i for i in named if i not in kept and i not in gone_all]
         if unused:
             intro += ["The other entries do not depend on "] + _join(
                 [Math(Symbol(i)) for i in unused]
@@ -383,7 +385,9 @@ def bound(error: float) -> str:
 
 def _check(work: Work) -> Step:
     v = work.verification
-    forms = "the entry formula" if work.result is None else "the entry formula and the matrix"
+    forms = "the entry formula and the matrix"
+    if work.result is None:
+        forms = "the entry formula" + (" and the compact form" if work.compact else "")
     return Step(StepKind.CHECK, "Check numerically", check_prose(v, forms), ())
 
 

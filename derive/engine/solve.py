@@ -16,11 +16,14 @@ from derive.engine.reassemble import MatrixTerm, reassemble
 from derive.engine.steps import Derivation, Layout, Verification
 from derive.engine.sums import remove_sums
 from derive.engine.terms import (
+    Delta,
     IndexSpace,
     Poly,
+    Term,
     free_indices,
     indices_in_order,
     rename_everywhere,
+    rename_term,
 )
 from derive.engine.textbook import textbook_form
 from derive.engine.verify import Axes, check
@@ -50,7 +53,7 @@ class Work:
     result: Expr | None
     compact: Expr | None
     compact_indices: tuple[str, ...]
-    compact_pair: tuple[str, str]
+    compact_pairs: tuple[tuple[str, str], ...]
     verification: Verification
 
 
@@ -145,7 +148,7 @@ def derive_derivative(
     result: Expr | None = None
     compact: Expr | None = None
     compact_indices: tuple[str, ...] = ()
-    pair = ("", "")
+    pairs: tuple[tuple[str, str], ...] = ()
     result_shapes = dict(problem.shapes)
     if arrangement is not None:
         raw_terms = tuple(reassemble(element, *arrangement, problem.shapes, space))
@@ -153,13 +156,13 @@ def derive_derivative(
         if not raw_terms:
             result = zero_of_shape(*(space.dim(i) if i else 1 for i in arrangement))
     else:
-        compact, compact_indices, pair = _compact(
+        compact, compact_indices, pairs = _compact(
             element, out_indices, var_indices, problem, space, symmetric
         )
     verification = check(
         problem, wrt, element, indices, space.ranges, _axes(out_indices, var_indices),
         result, arrangement or (None, None), result_shapes, seed,
-        compact=(compact, compact_indices, pair) if compact is not None else None,
+        compact=(compact, compact_indices, pairs) if compact is not None else None,
     )
     if not verification.passed and verification.draws == 0:
         # Every draw was undefined or ill-conditioned: decline, this is not a wrong rule.
@@ -180,7 +183,7 @@ def derive_derivative(
     return Work(
         problem, wrt, layout, out_symbol, out_indices, var_indices, space, expanded,
         differentiated, element, arrangement, raw_terms, result, compact, compact_indices,
-        pair, verification,
+        pairs, verification,
     )
 
 
@@ -208,54 +211,68 @@ def _compact(
     problem: Problem,
     space: IndexSpace,
     symmetric: frozenset[str],
-) -> tuple[Expr | None, tuple[str, ...], tuple[str, str]]:
+) -> tuple[Expr | None, tuple[str, ...], tuple[tuple[str, str], ...]]:
     """The 2-D compact form of a 3- or 4-axis derivative whose terms all carry δ(out, var).
 
     For y = W x, ∂y_i/∂W_jk = δ_ij x_k: only j = i is non-zero, and G_ik = ∂y_i/∂W_ik = x_k.
+    For f(X) entrywise, both deltas go: G_ij = f'(X_ij). Returns G, its indices and the
+    (kept, dropped) index pairs.
     """
-    from derive.engine.terms import Delta, Term, rename_term
-
-    out_named = {i for i in out if i is not None}
-    var_named = {i for i in var if i is not None}
-    shared: tuple[str, str] | None = None
-    for term in element.terms:
-        deltas = [
-            (f.a, f.b) if f.a in out_named else (f.b, f.a)
-            for f in term.factors
-            if isinstance(f, Delta) and {f.a, f.b} & out_named and {f.a, f.b} & var_named
-        ]
-        if not deltas or (shared is not None and deltas[0] != shared):
-            return None, (), ("", "")
-        shared = deltas[0]
-    if shared is None:
-        return None, (), ("", "")
-    kept, gone = shared
-    terms = []
-    for term in element.terms:
-        factors = tuple(
-            f for f in term.factors
-            if not (isinstance(f, Delta) and {f.a, f.b} == {kept, gone})
-        )
-        terms.append(rename_term(Term(term.coeff, factors, term.summed), {gone: kept}))
-    reduced = Poly(tuple(terms))
-    remaining = tuple(i for i in out + var if i is not None and i != gone)
-    # Entries of G are the entries of the full derivative with `gone` set equal to `kept`.
+    remaining = tuple(i for i in out + var if i is not None)
+    pairs: list[tuple[str, str]] = []
+    reduced = element
+    while len(remaining) > 2:
+        shared = _shared_delta(reduced, set(out) - {None}, set(var) - {None})
+        if shared is None:
+            break
+        kept, gone = shared
+        pairs.append(shared)
+        reduced = _drop_delta(reduced, kept, gone)
+        remaining = tuple(i for i in remaining if i != gone)
+    if not pairs:
+        return None, (), ()
     if len(remaining) > 2:
         # Axes the entries do not depend on carry no information (Y = XW: G = X for every j).
         mentioned = set(free_indices(reduced))
         remaining = tuple(i for i in remaining if i in mentioned)
     if len(remaining) > 2:
-        return None, (), ("", "")
+        return None, (), ()
     row = remaining[0] if remaining else None
     col = remaining[1] if len(remaining) == 2 else None
     try:
         matrix_terms = reassemble(reduced, row, col, problem.shapes, space)
     except UnsupportedError:
-        return None, (), ("", "")
+        return None, (), ()
     compact = textbook_form(matrix_terms, problem.shapes, symmetric)
     if compact == Number(Fraction(0)):
         compact = zero_of_shape(space.dim(row) if row else 1, space.dim(col) if col else 1)
-    return compact, remaining, shared
+    return compact, remaining, tuple(pairs)
+
+
+def _shared_delta(poly: Poly, out: set[str | None], var: set[str | None]) -> tuple[str, str] | None:
+    """A delta between an output index and a variable index that every term carries."""
+    shared: tuple[str, str] | None = None
+    for term in poly.terms:
+        deltas = [
+            (f.a, f.b) if f.a in out else (f.b, f.a)
+            for f in term.factors
+            if isinstance(f, Delta) and {f.a, f.b} & out and {f.a, f.b} & var
+        ]
+        if not deltas or (shared is not None and shared not in deltas):
+            return None
+        shared = shared or deltas[0]
+    return shared
+
+
+def _drop_delta(poly: Poly, kept: str, gone: str) -> Poly:
+    """Entries with `gone` = `kept`: the delta is 1 there, and `gone` becomes `kept`."""
+    terms = []
+    for term in poly.terms:
+        factors = tuple(
+            f for f in term.factors if not (isinstance(f, Delta) and {f.a, f.b} == {kept, gone})
+        )
+        terms.append(rename_term(Term(term.coeff, factors, term.summed), {gone: kept}))
+    return Poly(tuple(terms))
 
 
 def result_shape(work: Work) -> tuple[Dim, ...]:

@@ -122,8 +122,8 @@ def _error(derived: Array, numeric: Array) -> tuple[float, float]:
 Extend = Callable[[Mapping[str, Array], Mapping[str, int]], dict[str, Array]]
 """Computes derived values (a chain's intermediates) from the drawn ones."""
 
-Compact = tuple[Expr, tuple[str, ...], tuple[str, str]]
-"""A compact 2-D form, its indices, and the (kept, dropped) pair of its delta."""
+Compact = tuple[Expr, tuple[str, ...], tuple[tuple[str, str], ...]]
+"""A compact 2-D form, its indices, and the (kept, dropped) index pairs of its deltas."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,9 +234,8 @@ def _forms(
             return None, expected
         forms.append(np.broadcast_to(derived, expected[-1].shape))
     if compact is not None:
-        compact_expr, kept, (partner, gone) = compact
-        order = tuple(i for i in indices if i != gone)
-        diagonal = _diagonal(named, indices, order, partner, gone)
+        compact_expr, kept, pairs = compact
+        diagonal, order = _diagonal(named, indices, pairs)
         # G may drop axes it does not depend on: broadcast it along them.
         axes_shape = tuple(n if i in kept else 1 for i, n in zip(order, diagonal.shape,
                                                                   strict=True))
@@ -332,12 +331,16 @@ def _named_view(numeric: Array, indices: tuple[str, ...], axes: Axes) -> Array:
 
 
 def _diagonal(
-    named: Array, indices: tuple[str, ...], kept: tuple[str, ...], partner: str, gone: str
-) -> Array:
-    """Entries of the full derivative where index `gone` equals `partner`, axes as `kept`."""
-    diagonal = np.diagonal(named, axis1=indices.index(partner), axis2=indices.index(gone))
-    labels = [i for i in indices if i not in (partner, gone)] + [partner]
-    return diagonal.transpose([labels.index(i) for i in kept])
+    named: Array, indices: tuple[str, ...], pairs: tuple[tuple[str, str], ...]
+) -> tuple[Array, tuple[str, ...]]:
+    """Entries of the full derivative where each dropped index equals its partner."""
+    labels = list(indices)
+    array = named
+    for partner, gone in pairs:
+        array = np.diagonal(array, axis1=labels.index(partner), axis2=labels.index(gone))
+        labels = [i for i in labels if i not in (partner, gone)] + [partner]
+    order = tuple(i for i in indices if i in labels)
+    return array.transpose([labels.index(i) for i in order]), order
 
 
 def _arranged(
