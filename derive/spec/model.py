@@ -12,8 +12,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt
 
+from derive.engine.chain import Definition
 from derive.errors import DeriveError, Span
 from derive.problem import Problem
+from derive.vectorize.problem import IndexProblem
 
 LayoutName = Literal["numerator", "denominator", "mixed"]
 """How a derivative's entries are arranged; `derive.engine.steps.Layout` has the same values."""
@@ -21,11 +23,9 @@ LayoutName = Literal["numerator", "denominator", "mixed"]
 NotationName = Literal["bold", "arrow", "plain"]
 """Typeface of vectors and matrices; `derive.render.notation.Notation` has the same values."""
 
-KindName = Literal["derivative"]
-"""Exercise kinds derive can solve."""
-
-FUTURE_KINDS = ("vectorize", "chain")
-"""Kinds that are planned but not supported yet; they get their own error message."""
+KindName = Literal["derivative", "chain", "vectorize"]
+"""Exercise kinds: a derivative, a derivative through named intermediates (`let`), or an index
+expression to write in matrix form."""
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
@@ -33,6 +33,8 @@ NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
 DimValue = int | str
 ShapesField = dict[str, list[DimValue]]
 AssumeField = dict[str, str | list[str]]
+FunctionsField = dict[str, str]
+FreeField = list[str] | str
 
 _CONFIG = ConfigDict(extra="forbid", frozen=True, strict=True)
 
@@ -40,9 +42,18 @@ _CONFIG = ConfigDict(extra="forbid", frozen=True, strict=True)
 class PartSpec(BaseModel):
     """One sub-question of an exercise, as written; missing keys are inherited from the parent."""
 
-    model_config = _CONFIG
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        strict=True,
+        json_schema_extra={
+            "anyOf": [{"required": ["expr", "wrt"]}, {"required": ["index", "free"]}]
+        },
+    )
 
-    kind: KindName = Field("derivative", description="what to do; only 'derivative' for now")
+    kind: KindName | None = Field(
+        None, description="derivative (default), chain (with 'let') or vectorize"
+    )
     title: str | None = Field(None, description="short title; may contain LaTeX math")
     prompt: str | None = Field(None, description="question text; may contain LaTeX math")
     shapes: ShapesField | None = Field(
@@ -51,8 +62,20 @@ class PartSpec(BaseModel):
     assume: AssumeField | None = Field(
         None, description="symbol -> property or list of properties (symmetric, spd, ...)"
     )
-    expr: str = Field(description="the expression to differentiate, e.g. 'W @ x'")
-    wrt: str = Field(description="the symbol to differentiate with respect to")
+    expr: str | None = Field(None, description="the expression to differentiate, e.g. 'W @ x'")
+    wrt: str | None = Field(None, description="the symbol to differentiate with respect to")
+    let: list[str] | None = Field(
+        None, description="chain: ordered definitions 'name = expression' of intermediates"
+    )
+    functions: FunctionsField | None = Field(
+        None, description="declared functions: name -> elementwise, scalar or vector:SIZE"
+    )
+    index: str | None = Field(
+        None, description="vectorize: the entry formula, e.g. 'sum(A[i,k] * B[k,j], k)'"
+    )
+    free: FreeField | None = Field(
+        None, description="vectorize: the free indices naming the entry, e.g. [i, j] or 'i,j'"
+    )
     layout: LayoutName | None = Field(None, description="overrides the spec's layout")
     element: list[PositiveInt] | None = Field(
         None, min_length=1, max_length=2, description="1-based indices of one entry to derive"
@@ -68,11 +91,19 @@ class ExerciseSpec(BaseModel):
         extra="forbid",
         frozen=True,
         strict=True,
-        json_schema_extra={"anyOf": [{"required": ["parts"]}, {"required": ["expr", "wrt"]}]},
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["parts"]},
+                {"required": ["expr", "wrt"]},
+                {"required": ["index", "free"]},
+            ]
+        },
     )
 
     id: str = Field(pattern=ID_PATTERN, description="unique id: lower-case letters, digits, '-'")
-    kind: KindName = Field("derivative", description="what to do; only 'derivative' for now")
+    kind: KindName | None = Field(
+        None, description="derivative (default), chain (with 'let') or vectorize; parts inherit it"
+    )
     title: str | None = Field(None, description="short title; may contain LaTeX math")
     prompt: str | None = Field(None, description="question text; may contain LaTeX math")
     shapes: ShapesField | None = Field(
@@ -83,6 +114,18 @@ class ExerciseSpec(BaseModel):
     )
     expr: str | None = Field(None, description="the expression to differentiate, e.g. 'W @ x'")
     wrt: str | None = Field(None, description="the symbol to differentiate with respect to")
+    let: list[str] | None = Field(
+        None, description="chain: ordered definitions 'name = expression' of intermediates"
+    )
+    functions: FunctionsField | None = Field(
+        None, description="declared functions: name -> elementwise, scalar or vector:SIZE"
+    )
+    index: str | None = Field(
+        None, description="vectorize: the entry formula, e.g. 'sum(A[i,k] * B[k,j], k)'"
+    )
+    free: FreeField | None = Field(
+        None, description="vectorize: the free indices naming the entry, e.g. [i, j] or 'i,j'"
+    )
     layout: LayoutName | None = Field(None, description="overrides the spec's layout")
     element: list[PositiveInt] | None = Field(
         None, min_length=1, max_length=2, description="1-based indices of one entry to derive"
@@ -146,6 +189,42 @@ class Item:
     answer_problem: Problem | None
     expr_at: SourceSpot
     answer_at: SourceSpot | None
+    definitions: tuple[Definition, ...] = ()
+    lets: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> KindName:
+        """'chain' when the item has definitions, else 'derivative'."""
+        return "chain" if self.definitions else "derivative"
+
+
+@dataclass(frozen=True, slots=True)
+class IndexItem:
+    """A vectorize question: an entry formula in index notation to write in matrix form.
+
+    `expr` is the index expression as written, `expr_at` where it starts in the file.
+    """
+
+    exercise_id: str
+    label: str
+    title: str | None
+    prompt: str | None
+    expr: str
+    free: tuple[str, ...]
+    answer: str | None
+    problem: IndexProblem
+    answer_problem: Problem | None
+    expr_at: SourceSpot
+    answer_at: SourceSpot | None
+
+    @property
+    def kind(self) -> KindName:
+        """Always 'vectorize'."""
+        return "vectorize"
+
+
+AnyItem = Item | IndexItem
+"""Any checked question."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +235,7 @@ class Exercise:
     kind: KindName
     title: str | None
     prompt: str | None
-    items: tuple[Item, ...]
+    items: tuple[AnyItem, ...]
     at: SourceSpot
 
 

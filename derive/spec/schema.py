@@ -20,7 +20,6 @@ from typing import Any, get_args
 from pydantic import BaseModel
 
 from derive.spec.model import (
-    FUTURE_KINDS,
     ExerciseSpec,
     KindName,
     LayoutName,
@@ -47,6 +46,9 @@ MISSING_HINTS = {
     "id": "add an id such as 'id: linear-map' (lower-case letters, digits and '-')",
     "expr": "add the expression to differentiate, e.g. 'expr: W @ x'",
     "wrt": "add the variable to differentiate with respect to, e.g. 'wrt: x'",
+    "index": "add the entry formula, e.g. 'index: sum(A[i,k] * B[k,j], k)'",
+    "free": "add the free indices naming the entry, e.g. 'free: [i, j]'",
+    "let": "add the definitions, e.g. 'let: [a = sigmoid(M @ x), yhat = N @ a]'",
 }
 
 _TYPE_NAMES = {
@@ -177,13 +179,6 @@ def explain_validation_error(detail: Mapping[str, Any], data: object) -> SchemaP
 
 
 def _choice_error(field: str, value: object, path: DataPath, where: str) -> SchemaProblem:
-    if field == "kind" and value in FUTURE_KINDS:
-        return SchemaProblem(
-            f"exercise kind '{value}' in {where} is not supported yet",
-            path,
-            "only 'derivative' exercises can be solved for now; remove 'kind' or set it to "
-            "'derivative'",
-        )
     choices = CHOICES.get(field, ("?",))
     listed = " or ".join([", ".join(f"'{c}'" for c in choices[:-1]), f"'{choices[-1]}'"])
     close = difflib.get_close_matches(str(value), choices, n=1)

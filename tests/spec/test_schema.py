@@ -24,9 +24,13 @@ def test_schema_describes_the_format() -> None:
     assert schema["required"] == ["title", "exercises"]
     assert schema["additionalProperties"] is False
     exercise = schema["$defs"]["ExerciseSpec"]
-    assert exercise["anyOf"] == [{"required": ["parts"]}, {"required": ["expr", "wrt"]}]
+    assert exercise["anyOf"] == [
+        {"required": ["parts"]}, {"required": ["expr", "wrt"]}, {"required": ["index", "free"]}
+    ]
     assert exercise["properties"]["id"]["pattern"] == "^[a-z0-9]+(-[a-z0-9]+)*$"
-    assert schema["$defs"]["PartSpec"]["required"] == ["expr", "wrt"]
+    assert schema["$defs"]["PartSpec"]["anyOf"] == [
+        {"required": ["expr", "wrt"]}, {"required": ["index", "free"]}
+    ]
     layout = schema["properties"]["layout"]
     assert (layout["enum"], layout["default"]) == (
         ["numerator", "denominator", "mixed"],

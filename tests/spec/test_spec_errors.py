@@ -213,20 +213,32 @@ INVALID = [
         ),
     ),
     (
-        "unsupported-kind",
+        "vectorize-with-expr",
         HEAD + ("  - {id: a, kind: vectorize, expr: x, wrt: x}\n"),
         (
-            "ps.yaml:3:19: error: exercise kind 'vectorize' in exercise 'a' is not supported yet\n"
+            "ps.yaml:3:5: error: exercise 'a' is missing the required key 'index'\n"
             "      - {id: a, kind: vectorize, expr: x, wrt: x}\n"
-            "                      ^^^^^^^^^\n"
-            "hint: only 'derivative' exercises can be solved for now; remove 'kind' or set it to 'derivative'"
+            "        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+            "hint: add the entry formula, e.g. 'index: sum(A[i,k] * B[k,j], k)'\n"
+            "ps.yaml:3:5: error: exercise 'a' is missing the required key 'free'\n"
+            "      - {id: a, kind: vectorize, expr: x, wrt: x}\n"
+            "        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+            "hint: add the free indices naming the entry, e.g. 'free: [i, j]'\n"
+            "ps.yaml:3:30: error: 'expr' is not used by vectorize items such as exercise 'a'\n"
+            "      - {id: a, kind: vectorize, expr: x, wrt: x}\n"
+            "                                 ^^^^\n"
+            "hint: vectorize items take 'index', 'free', 'shapes', 'prompt' and 'answer'\n"
+            "ps.yaml:3:39: error: 'wrt' is not used by vectorize items such as exercise 'a'\n"
+            "      - {id: a, kind: vectorize, expr: x, wrt: x}\n"
+            "                                          ^^^\n"
+            "hint: vectorize items take 'index', 'free', 'shapes', 'prompt' and 'answer'"
         ),
     ),
     (
         "unknown-kind",
         HEAD + ("  - {id: a, kind: integral, expr: x, wrt: x}\n"),
         (
-            "ps.yaml:3:19: error: unknown kind 'integral' in exercise 'a'; expected 'derivative'\n"
+            "ps.yaml:3:19: error: unknown kind 'integral' in exercise 'a'; expected 'derivative', 'chain' or 'vectorize'\n"
             "      - {id: a, kind: integral, expr: x, wrt: x}\n"
             "                      ^^^^^^^^"
         ),
