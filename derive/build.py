@@ -15,13 +15,23 @@ from pathlib import Path, PurePosixPath
 
 import jinja2
 
+from derive.engine import DEFAULT_SEED as DEFAULT_EXERCISE_SEED
 from derive.engine import Layout, derive_exercise
-from derive.engine.answers import AnswerCheck, check_answer
+from derive.engine.answers import AnswerCheck, check_answer, check_chain_answer
+from derive.engine.chain import derive_chain
+from derive.engine.chain_explain import explain_chain
 from derive.engine.steps import Derivation
 from derive.errors import DeriveError, PdfError, RenderError, Span, SpecErrors
 from derive.render.env import make_env
 from derive.render.handout import handout_context
-from derive.spec.model import Exercise, ExerciseSet, Item
+from derive.spec.model import AnyItem, Exercise, ExerciseSet, IndexItem
+from derive.vectorize import Vectorization
+from derive.vectorize.answer import check_index_answer
+from derive.vectorize.explain import explain
+from derive.vectorize.solve import DEFAULT_SEED, vectorize_problem
+
+Solved = Derivation | Vectorization
+"""What solving an item gives: a derivation (derivative or chain) or a vectorization."""
 
 FORMATS = ("md", "tex", "pdf")
 """Output formats of `derive build`; 'all' means every one of them."""
@@ -30,6 +40,7 @@ DOCUMENTS = ("problems", "solutions")
 """The two documents built per exercise set: the problem set and the solution key."""
 
 _TEMPLATE = {"md": ("markdown", "md"), "tex": ("latex", "tex")}
+DERIVATION_SEED = DEFAULT_EXERCISE_SEED
 _EXERCISE_MARK = re.compile(r"^% exercise: (\S+)$")
 _TEX_LINE = re.compile(r"'l\.(\d+)")
 
@@ -38,8 +49,8 @@ _TEX_LINE = re.compile(r"'l\.(\d+)")
 class SolvedItem:
     """One item with its verified derivation and, when the spec gives one, the answer check."""
 
-    item: Item
-    derivation: Derivation
+    item: AnyItem
+    derivation: Solved
     answer_check: AnswerCheck | None
 
 
@@ -76,7 +87,7 @@ class ItemOutcome:
 
     exercise_id: str
     label: str
-    derivation: Derivation | None
+    derivation: Solved | None
     answer_check: AnswerCheck | None
     error: DeriveError | None
 
@@ -103,16 +114,36 @@ def with_context(error: DeriveError, context: str, span: Span | None = None) -> 
     return copy
 
 
-def solve_item(item: Item) -> ItemOutcome:
+def _solve(item: AnyItem) -> Solved:
+    if isinstance(item, IndexItem):
+        work = vectorize_problem(item.problem)
+        return Vectorization(work, explain(work))
+    if item.definitions:
+        chain = derive_chain(item.problem, item.definitions, item.wrt, Layout(item.layout),
+                            name=item.name, seed=DERIVATION_SEED)
+        return explain_chain(chain)
+    return derive_exercise(
+        item.problem, item.wrt, Layout(item.layout), name=item.name, element=item.element
+    )
+
+
+def _check(solved: Solved, item: AnyItem) -> AnswerCheck | None:
+    if item.answer_problem is None:
+        return None
+    answer = item.answer_problem.expr
+    if isinstance(solved, Vectorization):
+        return check_index_answer(solved.work, answer, DEFAULT_SEED)
+    return check_chain_answer(solved, answer) if solved.chain else check_answer(solved, answer)
+
+
+def solve_item(item: AnyItem) -> ItemOutcome:
     """Solve one item and check its teacher answer; errors are returned, placed in the file."""
     try:
-        derivation = derive_exercise(
-            item.problem, item.wrt, Layout(item.layout), name=item.name, element=item.element
-        )
+        derivation = _solve(item)
         verdict = None
         if item.answer_problem is not None:
             try:
-                verdict = check_answer(derivation, item.answer_problem.expr)
+                verdict = _check(derivation, item)
             except DeriveError as error:
                 spot = item.answer_at or item.expr_at
                 raise spot.place(error) from None
@@ -130,7 +161,7 @@ def check_set(spec: ExerciseSet) -> list[ItemOutcome]:
     return [solve_item(item) for exercise in spec.exercises for item in exercise.items]
 
 
-def wrong_answer_error(item: Item, verdict: AnswerCheck) -> DeriveError:
+def wrong_answer_error(item: AnyItem, verdict: AnswerCheck) -> DeriveError:
     """The diagnostic for a teacher answer that disagrees with the engine."""
     spot = item.answer_at or item.expr_at
     error = spot.place(

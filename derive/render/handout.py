@@ -11,16 +11,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from derive.engine.steps import Derivation, ShapeOf
-from derive.expr.nodes import Symbol
+from derive.engine.steps import Derivation, Relation, ShapeOf
+from derive.engine.terms import Entry
+from derive.expr.nodes import Expr, Symbol
+from derive.expr.shapes import Shape
 from derive.render.context import derivation_context
 from derive.render.env import escape_tex
 from derive.render.mathtex import MathPrinter
 from derive.render.notation import Notation, dim_to_latex
 from derive.render.printer import ExprPrinter
-from derive.spec.model import Exercise, ExerciseSet, Item
+from derive.spec.model import AnyItem, Exercise, ExerciseSet, IndexItem, Item
+from derive.vectorize import Vectorization
+from derive.vectorize.explain import output_name
 
-SolvedItems = Sequence[tuple[Exercise, Sequence[tuple[Item, Derivation]]]]
+SolvedItems = Sequence[tuple[Exercise, Sequence[tuple[AnyItem, Derivation | Vectorization]]]]
 """Each exercise with its items and their derivations, in spec order."""
 
 _MD_SPECIALS = {"\\": "\\\\", "*": r"\*", "_": r"\_", "$": r"\$", "`": r"\`", "<": "&lt;"}
@@ -112,7 +116,18 @@ def written_prompt(derivation: Derivation, element: tuple[int, ...] | None,
         for name, shape in problem.shapes.items()
         if name not in dims
     ]
-    text = f"Let ${output} = {printer.print(problem.expr)}$"
+    chain = derivation.chain
+    if chain is not None:
+        shapes.update(_chain_shapes(derivation))
+        printer = MathPrinter(ExprPrinter(shapes, notation))
+        defined = [
+            f"${printer.print(Symbol(name))} = {printer.print(expr)}$"
+            for name, expr in chain.definitions
+        ]
+        written = printer.print(_written(derivation))
+        text = f"Define {_join(defined)}, and let ${output} = {written}$"
+    else:
+        text = f"Let ${output} = {printer.print(problem.expr)}$"
     if declared:
         text += " where " + _join(declared)
     text += "."
@@ -126,6 +141,71 @@ def written_prompt(derivation: Derivation, element: tuple[int, ...] | None,
     if element:
         text += f" Work out the entry with indices ({', '.join(map(str, element))}) first."
     return text
+
+
+def _chain_shapes(derivation: Derivation) -> dict[str, Shape]:
+    from derive.expr.shapes import infer_shape
+
+    assert derivation.chain is not None
+    problem = derivation.problem
+    shapes = dict(problem.shapes)
+    for name, expr in derivation.chain.definitions:
+        shapes[name] = infer_shape(expr, shapes)
+    return {name: shape for name, shape in shapes.items() if name not in problem.shapes}
+
+
+def _written(derivation: Derivation) -> Expr:
+    """The chain's expression as written, with the intermediates' names."""
+    from derive.expr.parse import parse
+
+    return parse(derivation.problem.text, derivation.problem.functions)
+
+
+def index_prompt(vectorization: Vectorization, notation: Notation) -> str:
+    """A prompt for a vectorize item that has none."""
+    work = vectorization.work
+    name = output_name(work)
+    shapes = {**work.problem.shapes, name: work.shape}
+    printer = MathPrinter(ExprPrinter(shapes, notation))
+    entry = printer.print(Relation((Entry(Symbol(name), work.problem.free), work.problem.poly)))
+    declared = [
+        f"${printer.print(ShapeOf(Symbol(symbol), shape))}$"
+        for symbol, shape in work.problem.shapes.items()
+        if shape != (1, 1)
+    ]
+    text = f"Let ${entry}$"
+    if declared:
+        text += " where " + _join(declared)
+    return text + (
+        f". Write ${printer.print(Symbol(name))}$ as a matrix expression, without indices or sums."
+    )
+
+
+def _index_context(
+    item: IndexItem, vectorization: Vectorization, fmt: str, notation: Notation
+) -> dict[str, Any]:
+    solution = vectorization._context(notation)
+    answer_latex = None
+    if item.answer_problem is not None:
+        answer_latex = ExprPrinter(item.answer_problem.shapes, notation).print(
+            item.answer_problem.expr
+        )
+    return {
+        "kind": "vectorize",
+        "label": item.label,
+        "letter": item.label.strip("()"),
+        "title": user_prose(item.title, fmt) if item.title and item.label else None,
+        "prompt": user_prose(item.prompt, fmt) if item.prompt and item.label else None,
+        "written_prompt": index_prompt(vectorization, notation),
+        "expr": item.expr,
+        "wrt": None,
+        "layout": None,
+        "teacher_answer": item.answer,
+        "teacher_answer_latex": answer_latex,
+        "shape_latex": solution["shape"].replace("×", r" \times "),
+        "substituted_latex": None,
+        "solution": solution,
+    }
 
 
 def _join(words: list[str]) -> str:
@@ -144,7 +224,12 @@ def _item_context(
     if item.answer_problem is not None:
         printer = ExprPrinter(item.answer_problem.shapes, notation)
         answer_latex = printer.print(item.answer_problem.expr)
+    substituted = None
+    if derivation.chain is not None and derivation.result is not None:
+        shapes = {**derivation.problem.shapes, **_chain_shapes(derivation)}
+        substituted = MathPrinter(ExprPrinter(shapes, notation)).print(derivation.result)
     return {
+        "kind": item.kind,
         "label": item.label,
         "letter": item.label.strip("()"),
         "title": user_prose(item.title, fmt) if item.title and item.label else None,
@@ -156,6 +241,7 @@ def _item_context(
         "teacher_answer": item.answer,
         "teacher_answer_latex": answer_latex,
         "shape_latex": r" \times ".join(dim_to_latex(d) for d in derivation.shape),
+        "substituted_latex": substituted,
         "solution": solution,
     }
 
@@ -172,7 +258,12 @@ def handout_context(spec: ExerciseSet, solved: SolvedItems, fmt: str) -> dict[st
     notation = Notation(spec.notation)
     exercises: list[dict[str, Any]] = []
     for number, (exercise, items) in enumerate(solved, start=1):
-        contexts = [_item_context(item, derivation, fmt, notation) for item, derivation in items]
+        contexts = [
+            _index_context(item, solved_item, fmt, notation)
+            if isinstance(item, IndexItem) and isinstance(solved_item, Vectorization)
+            else _item_context(_as_item(item), _as_derivation(solved_item), fmt, notation)
+            for item, solved_item in items
+        ]
         has_parts = any(item.label for item, _ in items)
         prompt = user_prose(exercise.prompt, fmt) if exercise.prompt else None
         if prompt is None and not has_parts and contexts:
@@ -198,3 +289,13 @@ def handout_context(spec: ExerciseSet, solved: SolvedItems, fmt: str) -> dict[st
         "item_count": sum(len(e["questions"]) for e in exercises),
         "exercises": exercises,
     }
+
+
+def _as_item(item: AnyItem) -> Item:
+    assert isinstance(item, Item)
+    return item
+
+
+def _as_derivation(solved: Derivation | Vectorization) -> Derivation:
+    assert isinstance(solved, Derivation)
+    return solved

@@ -1,0 +1,32 @@
+"""A teacher's answer to a vectorize question, compared numerically with the index expression.
+
+The answer is a matrix expression over the index expression's symbols; it is evaluated with
+`check.check_forms` on the same random arrays as the engine's own result.
+"""
+
+from __future__ import annotations
+
+from derive.engine.answers import ANSWER_TOLERANCE, AnswerCheck
+from derive.expr.nodes import Expr
+from derive.expr.unparse import unparse
+from derive.vectorize.check import check_forms
+from derive.vectorize.solve import Work
+
+
+def check_index_answer(work: Work, answer: Expr, seed: int) -> AnswerCheck:
+    """Whether `answer` has the entries the index expression describes.
+
+    Example:
+        >>> from derive.expr.parse import parse
+        >>> from derive.vectorize.parse import parse_index
+        >>> from derive.vectorize.solve import vectorize_problem
+        >>> work = vectorize_problem(parse_index("sum(A[k,i] * x[k], k)", ["i"],
+        ...                                      {"A": ["m", "n"], "x": ["m"]}))
+        >>> check_index_answer(work, parse("A.T @ x"), 7).correct
+        True
+    """
+    check = check_forms(work.problem, (answer,), work.shape, seed)
+    error = check.errors[0]
+    if check.passed[0] and error <= ANSWER_TOLERANCE:
+        return AnswerCheck(True, unparse(work.answer), error, "")
+    return AnswerCheck(False, unparse(work.answer), error, "the values differ on random arrays")
