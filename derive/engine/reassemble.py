@@ -192,7 +192,7 @@ def _place(main: Tensor | None, row: str | None, col: str | None, ctx: _Context)
 
 def _step(tensors: list[Tensor], summed: list[str], ctx: _Context) -> bool:
     """Apply the first reduction rule that fits; False when none does."""
-    for rule in (_diagonal, _contract, _sum_out, _hadamard, _absorb, _outer):
+    for rule in (_diagonal, _contract, _trace_pair, _sum_out, _hadamard, _absorb, _outer):
         if rule(tensors, summed, ctx):
             return True
     return False
@@ -249,6 +249,28 @@ def _contract(tensors: list[Tensor], summed: list[str], ctx: _Context) -> bool:
     return False
 
 
+def _trace_pair(tensors: list[Tensor], summed: list[str], ctx: _Context) -> bool:
+    """Σ_ij A_ij B_ji = tr(A B) and Σ_ij A_ij B_ij = sum(A ⊙ B), when nothing else has i or j."""
+    for first in range(len(tensors)):
+        for second in range(first + 1, len(tensors)):
+            a, b = tensors[first], tensors[second]
+            if len(a.indices) != 2 or len(b.indices) != 2 or set(a.indices) != set(b.indices):
+                continue
+            if not set(a.indices) <= set(summed) or a.indices[0] == a.indices[1]:
+                continue
+            if any(i in t.indices for i in a.indices for t in tensors if t not in (a, b)):
+                continue
+            if a.indices == b.indices:
+                merged: Expr = Call("sum", (Mul(a.expr, b.expr),))
+            else:
+                merged = Call("tr", (MatMul(a.expr, b.expr),))
+            for index in a.indices:
+                summed.remove(index)
+            _replace(tensors, [first, second], Tensor(merged, ()))
+            return True
+    return False
+
+
 def _sum_out(tensors: list[Tensor], summed: list[str], ctx: _Context) -> bool:
     """Σ_k v[k] = sum(v); Σ_k M[u,k] = (M 1)[u]."""
     for k in list(summed):
@@ -256,7 +278,15 @@ def _sum_out(tensors: list[Tensor], summed: list[str], ctx: _Context) -> bool:
         if len(holders) != 1:
             continue
         tensor = tensors[holders[0]]
-        if len(tensor.indices) == 1:
+        if len(tensor.indices) == 1 or set(tensor.indices) <= set(summed):
+            # Σ_k v_k = sum(v); Σ_kl M_kl = sum(M) when both of M's indices are summed here.
+            for index in tensor.indices:
+                if index != k and index in summed and sum(
+                    index in t.indices for t in tensors
+                ) == 1:
+                    summed.remove(index)
+            if len(tensor.indices) == 2 and set(tensor.indices) & set(summed) - {k}:
+                continue
             replacement = Tensor(Call("sum", (tensor.expr,)), ())
         else:
             expr, other = _oriented(tensor, k, last=True)
