@@ -87,8 +87,6 @@ class MathPrinter:
         base = entry.base
         if isinstance(base, Symbol):
             head = name_to_latex(base.name)
-            if "_{" in head and entry.indices:  # W_2 entry jk: (W_2)_{jk}, not W_{2}_{jk}
-                head = rf"\left({head}\right)"
         elif isinstance(base, Call) and base.func == "inv":
             inner = self.exprs.print(base.args[0])
             head = (inner if isinstance(base.args[0], Symbol) else rf"\left({inner}\right)")
