@@ -86,4 +86,8 @@ def check_chain_answer(derivation: Derivation, answer: Expr, draws: int = 3) -> 
     if derivation.chain is None:
         return check_answer(derivation, answer, draws)
     definitions = dict(derivation.chain.definitions)
-    return check_answer(derivation, substitute(answer, definitions), draws)
+    verdict = check_answer(derivation, substitute(answer, definitions), draws)
+    written = derivation.chain.in_intermediates
+    if written is None:
+        return verdict
+    return AnswerCheck(verdict.correct, unparse(written), verdict.max_rel_error, verdict.reason)

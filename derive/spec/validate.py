@@ -391,6 +391,7 @@ class _Checker:
         if kind == "chain" and let_level is None:
             self.fail(f"{where} is of kind 'chain' but has no 'let' definitions", path,
                       hint=MISSING_HINTS["let"])
+            levels[-1].complete = False
             return None
 
         text, lead = normalize(raw["expr"])
