@@ -111,7 +111,7 @@ def _parse_definition(
         )
     name, body = match.group(1), match.group(2)
     try:
-        return name, body.strip(), parse(body, signatures)
+        return name, body, parse(body, signatures)
     except DeriveError as error:
         raise _shifted(error, len(text) - len(body), text) from None
 
@@ -142,9 +142,9 @@ def _shaped(
         try:
             shape = infer_shape(expr, env, body)
         except DeriveError as error:
-            raise _shifted(error, text.index(body), text) from None
+            raise _shifted(error, len(text) - len(body), text) from None
         env[name] = shape
-        definitions.append(Definition(name, body, expr, shape))
+        definitions.append(Definition(name, body.strip(), expr, shape))
     return tuple(definitions)
 
 
@@ -173,6 +173,17 @@ def _with_children(expr: Expr, parts: tuple[Expr, ...]) -> Expr:
 
     if isinstance(expr, Add | Sub | Mul | MatMul | Div):
         return replace(expr, left=parts[0], right=parts[1])
+    return expr
+
+
+def fold(expr: Expr, definitions: Sequence[Definition]) -> Expr:
+    """Write the intermediates' names back in: sigmoid(M @ x) -> a when a = sigmoid(M @ x)."""
+    parts = children(expr)
+    if parts:
+        expr = _with_children(expr, tuple(fold(child, definitions) for child in parts))
+    for definition in definitions:
+        if expr == definition.expr:
+            return Symbol(definition.name)
     return expr
 
 
@@ -264,7 +275,7 @@ def derive_chain(
     deltas: list[tuple[str, Expr]] = []
     if arrangement is not None:
         terms = reassemble(element, *arrangement, shapes, space)
-        intermediate_form = textbook_form(terms, shapes, symmetric)
+        intermediate_form = fold(textbook_form(terms, shapes, symmetric), definitions)
         if not terms:
             intermediate_form = zero_of_shape(*(space.dim(i) if i else 1 for i in arrangement))
         if is_scalar(problem.shape) and dependent:
@@ -385,8 +396,8 @@ def _backprop(
             pieces.append(sum_over(multiply(adjoint, link), user_indices))
         poly = remove_sums(add(*pieces), IndexSpace(dict(space_in.ranges)))
         placed = own[v]
-        form = textbook_form(reassemble(poly, *placed, all_shapes, space_in), all_shapes,
-                             symmetric)
+        form = fold(textbook_form(reassemble(poly, *placed, all_shapes, space_in), all_shapes,
+                                  symmetric), definitions)
         deltas.append((delta_name(v), _inline_constants(form, deltas, all_shapes, symmetric)))
     pieces = []
     for user in _direct_users(definitions, dependent, wrt, output):
@@ -398,8 +409,10 @@ def _backprop(
         pieces.append(sum_over(multiply(adjoint, link), user_indices))
     poly = remove_sums(add(*pieces), IndexSpace(dict(space_in.ranges)))
     terms = reassemble(poly, *arrangement, all_shapes, space_in)
-    gradient = _inline_constants(textbook_form(terms, all_shapes, symmetric), deltas, all_shapes,
-                                 symmetric)
+    gradient = _inline_constants(
+        fold(textbook_form(terms, all_shapes, symmetric), definitions), deltas, all_shapes,
+        symmetric,
+    )
     return gradient, [(n, form) for n, form in deltas if not isinstance(form, Number)]
 
 

@@ -87,6 +87,8 @@ class MathPrinter:
         base = entry.base
         if isinstance(base, Symbol):
             head = name_to_latex(base.name)
+            if "_" in head and entry.indices:  # (W_1)_{jk}: TeX has no double subscripts
+                head = r"\left(" + head + r"\right)"
         elif isinstance(base, Call) and base.func == "inv":
             inner = self.exprs.print(base.args[0])
             head = (inner if isinstance(base.args[0], Symbol) else rf"\left({inner}\right)")
