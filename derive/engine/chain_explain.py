@@ -119,11 +119,13 @@ def _backward(work: ChainWork) -> Step | None:
     if work.backprop is None:
         return None
     out = work.output
+    v = Symbol("v")
     prose: tuple[str | Math, ...] = (
-        "Going backwards from the output, name each gradient δ_v = ∂", Math(out),
-        "/∂v (the shape of v). Each δ collects the contributions of every link that uses v, "
-        "and the gradient by ", Math(Symbol(work.wrt)), " comes from the links that use it. "
-        "This is backpropagation.",
+        "Going backwards from the output, name each gradient ",
+        Math(Relation((Symbol("delta_v"), Partial(out, v)))),
+        " (it has the shape of ", Math(v), "). Each δ collects the contributions of every link "
+        "that uses ", Math(v), ", and the gradient by ", Math(Symbol(work.wrt)),
+        " comes from the links that use it. This is backpropagation.",
     )
     equations: list[MathObject] = [Relation((Symbol(name), form)) for name, form in work.deltas]
     equations.append(Relation((Partial(out, Symbol(work.wrt)), work.backprop)))
