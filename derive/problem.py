@@ -117,6 +117,11 @@ def declare_functions(functions: FunctionSpec | None) -> dict[str, Signature]:
                 hint="write f=elementwise, h=scalar or g=vector:m",
             )
         size: Dim | None = None
+        if kind != "vector" and size_text:
+            raise SpecError(
+                f"only vector functions take a size, got '{declared}' for '{name}'",
+                hint=f"write {name}={kind}",
+            )
         if kind == "vector":
             if not size_text:
                 raise SpecError(

@@ -124,6 +124,20 @@ def _shifted(error: DeriveError, offset: int, text: str) -> DeriveError:
     return error
 
 
+def _check_order(parsed: Sequence[tuple[str, str, Expr]], lets: Sequence[str]) -> None:
+    """A definition may use the inputs and the intermediates defined above it, nothing later."""
+    later = [name for name, _, _ in parsed]
+    for (name, _, expr), text in zip(parsed, lets, strict=True):
+        early = sorted(symbols_in(expr) & set(later))
+        if early:
+            where = "in its own definition" if early[0] == name else "before it is defined"
+            raise SpecError(
+                f"definition '{text.strip()}' uses '{early[0]}' {where}",
+                hint="each definition may use the inputs and the intermediates defined above it",
+            )
+        later.remove(name)
+
+
 def _shaped(
     parsed: Sequence[tuple[str, str, Expr]],
     lets: Sequence[str],
@@ -216,6 +230,15 @@ def derive_chain(
     if wrt in by_name:
         raise SpecError(f"'{wrt}' is an intermediate; differentiate by an input symbol",
                         hint="the inputs are " + ", ".join(f"'{n}'" for n in problem.shapes))
+    if wrt not in problem.shapes:
+        import difflib
+
+        close = difflib.get_close_matches(wrt, list(problem.shapes), n=1)
+        raise SpecError(
+            f"cannot differentiate with respect to '{wrt}': it is not an input of the chain",
+            hint=f"did you mean '{close[0]}'?" if close else "the inputs are "
+            + ", ".join(f"'{n}'" for n in problem.shapes),
+        )
     dependent = _depends(definitions, wrt)
     taken = set(problem.shapes) | set(by_name) | set(problem.functions)
     default = "L" if is_scalar(problem.shape) and "L" not in taken else output_name(problem, None)
@@ -281,7 +304,7 @@ def derive_chain(
         if is_scalar(problem.shape) and dependent:
             backprop, deltas = _backprop(
                 definitions, dependent, users, own, var_indices, arrangement, layout, shapes,
-                space, symmetric, local, wrt, out_symbol.name,
+                space, symmetric, local, wrt, out_symbol.name, wrt in symbols_in(main),
             )
     substitutions = {d.name: d.expr for d in definitions}
     substituted = None
@@ -376,6 +399,7 @@ def _backprop(
     derive_local: Local,
     wrt: str,
     output: str,
+    main_uses_wrt: bool,
 ) -> tuple[Expr, list[tuple[str, Expr]]]:
     """δ_v = Σ over the users w of v of δ_w contracted with ∂w/∂v; then the gradient."""
     delta_shapes = {delta_name(v): shapes[v] for v in dependent}
@@ -400,9 +424,9 @@ def _backprop(
                                   symmetric), definitions)
         deltas.append((delta_name(v), _inline_constants(form, deltas, all_shapes, symmetric)))
     pieces = []
-    for user in _direct_users(definitions, dependent, wrt, output):
-        if user == output:
-            continue
+    if main_uses_wrt:  # L = sum(a) + x.T @ x: the output's own direct dependence on x
+        pieces.append(derive_local(output, wrt, var_indices))
+    for user in _direct_users(definitions, dependent, wrt):
         link = derive_local(user, wrt, var_indices)
         user_indices = [i for i in own[user] if i is not None]
         adjoint = single(Entry(Symbol(delta_name(user)), tuple(user_indices)))
@@ -429,9 +453,7 @@ def _inline_constants(
     return textbook_form([_as_term(substitute(form, constants))], shapes, symmetric)
 
 
-def _direct_users(
-    definitions: Sequence[Definition], dependent: set[str], wrt: str, output: str
-) -> list[str]:
+def _direct_users(definitions: Sequence[Definition], dependent: set[str], wrt: str) -> list[str]:
     return [d.name for d in definitions if d.name in dependent and wrt in symbols_in(d.expr)]
 
 
@@ -471,6 +493,11 @@ def make_chain(
     signatures = declare_functions(functions)
     parsed = [_parse_definition(t, n, signatures) for n, t in enumerate(lets, start=1)]
     names = {name for name, _, _ in parsed}
+    _check_order(parsed, lets)
+    reserved = sorted(n for n in (set(shapes or {}) | names) if n.startswith("delta_"))
+    if reserved:
+        raise SpecError(f"'{reserved[0]}' is reserved for the backward pass (δ of an intermediate)",
+                        hint="rename the symbol")
     both = sorted(names & set(shapes or {}))
     if both:
         raise SpecError(

@@ -138,7 +138,10 @@ def evaluate_poly(
         used = {i for ix in factor_indices for i in ix}
         present = [i for i in order if i in used]
         spec = inputs + "->" + "".join(letter[i] for i in present)
-        contracted = np.einsum(spec, *operands) if operands else np.array(1.0)
+        # optimize: contract pairwise in a good order; a deep chain has many summed indices.
+        contracted = np.einsum(spec, *operands, optimize=len(operands) > 2) if operands else (
+            np.array(1.0)
+        )
         # Axes of `order` the term does not mention are constant along that axis.
         expanded = contracted.reshape(
             tuple(shape[p] if i in used else 1 for p, i in enumerate(order))

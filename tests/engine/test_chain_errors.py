@@ -213,8 +213,6 @@ def test_shape_error_in_let_points_at_operator() -> None:
     ))
 
 
-@pytest.mark.xfail(strict=True, raises=KeyError,
-                   reason="bug: KeyError instead of a DeriveError (CLI: internal error)")
 @pytest.mark.parametrize(("expr", "wrt", "lets"), [
     ("sum(a)", "x", ["a = b", "b = exp(x)"]),
     ("sum(a)", "q", ["a = exp(x)"]),
