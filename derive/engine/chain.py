@@ -35,7 +35,7 @@ from derive.engine.terms import (
     single,
     sum_over,
 )
-from derive.engine.textbook import textbook_form
+from derive.engine.textbook import simplify, textbook_form
 from derive.engine.verify import Axes, Extend, check, draw_sizes, draw_values
 from derive.errors import DeriveError, SpecError, VerificationError
 from derive.expr.nodes import Expr, Number, Symbol, children, symbols_in
@@ -309,9 +309,8 @@ def derive_chain(
     substitutions = {d.name: d.expr for d in definitions}
     substituted = None
     if intermediate_form is not None:
-        substituted = textbook_form(
-            [_as_term(substitute(intermediate_form, substitutions))], problem.shapes, symmetric
-        )
+        substituted = simplify(substitute(intermediate_form, substitutions), problem.shapes,
+                               symmetric)
 
     def extend(values: Mapping[str, Array], sizes: Mapping[str, int]) -> dict[str, Array]:
         extended = dict(values)

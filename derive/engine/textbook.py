@@ -113,6 +113,13 @@ class Rewriter:
                 return expr
             case Call(func="inv", args=(Symbol(name=name),)) if name in self.symmetric:
                 return expr
+            case Mul(left=left, right=right) | Add(left=left, right=right) | Sub(
+                left=left, right=right
+            ):
+                # (Aᵀ ⊙ Bᵀ)ᵀ = A ⊙ B, but (σ - t)ᵀ stays: push in only when it saves transposes.
+                pushed = _rebuild(expr, self.transpose(left), self.transpose(right), self)
+                kept = Transpose(expr)
+                return pushed if _transposes(pushed) < _transposes(kept) else kept
         return Transpose(expr)
 
     def matmul(self, left: Expr, right: Expr) -> Expr:
@@ -137,8 +144,9 @@ class Rewriter:
             return left
         if self.scalar(right) and not self.scalar(left):
             return Mul(right, left)
-        if not self.scalar(left):
-            return self.hadamard(left, right)
+        if not self.scalar(left) or (self.scalar(right) and _hadamard_factors(left)[-1] ==
+                                     _hadamard_factors(right)[0]):
+            return self.hadamard(left, right)  # also q · q = q²
         return Mul(left, right)
 
     def hadamard(self, left: Expr, right: Expr) -> Expr:
@@ -165,6 +173,12 @@ def _hadamard_factors(expr: Expr) -> list[Expr]:
     if isinstance(expr, Mul):
         return _hadamard_factors(expr.left) + _hadamard_factors(expr.right)
     return [expr]
+
+
+def _rebuild(expr: Expr, left: Expr, right: Expr, rewriter: Rewriter) -> Expr:
+    if isinstance(expr, Mul):
+        return rewriter.mul(left, right)
+    return Add(left, right) if isinstance(expr, Add) else Sub(left, right)
 
 
 def _transposes(expr: Expr) -> int:
@@ -383,3 +397,25 @@ def _ones_as_scalars(terms: list[MatrixTerm]) -> list[MatrixTerm]:
     if not any(t.matrix is not None and not _is_ones(t.matrix) for t in terms):
         return terms
     return [MatrixTerm(t.coeff, t.scalars, None) if _is_ones(t.matrix) else t for t in terms]
+
+
+def simplify(expr: Expr, shapes: Mapping[str, Shape], symmetric: frozenset[str]) -> Expr:
+    """Textbook form of a whole expression: its sum is split into terms, which are collected.
+
+    Example:
+        >>> from derive.expr.parse import parse
+        >>> unparse(simplify(parse("q * q + 2 * q ** 2"), {}, frozenset()))
+        '3 * q ** 2'
+    """
+    return textbook_form(_sum_terms(expr, Fraction(1)), shapes, symmetric)
+
+
+def _sum_terms(expr: Expr, sign: Fraction) -> list[MatrixTerm]:
+    match expr:
+        case Add(left=left, right=right):
+            return _sum_terms(left, sign) + _sum_terms(right, sign)
+        case Sub(left=left, right=right):
+            return _sum_terms(left, sign) + _sum_terms(right, -sign)
+        case Neg(operand=operand):
+            return _sum_terms(operand, -sign)
+    return [MatrixTerm(sign, (), expr)]
