@@ -20,7 +20,7 @@ from derive.engine.steps import (
     StepKind,
 )
 from derive.engine.terms import Entry
-from derive.expr.nodes import Dim, Symbol, symbols_in
+from derive.expr.nodes import Dim, Expr, Symbol, symbols_in
 
 
 def _entry(name: str, indices: tuple[str | None, str | None]) -> Entry:
@@ -43,7 +43,7 @@ def _setup(work: ChainWork) -> Step:
     return Step(StepKind.SETUP, "The chain", prose, tuple(equations))
 
 
-def _main_expr(work: ChainWork) -> MathObject:
+def _main_expr(work: ChainWork) -> Expr:
     from derive.expr.parse import parse
 
     return parse(work.problem.text, work.problem.functions)
@@ -52,7 +52,7 @@ def _main_expr(work: ChainWork) -> MathObject:
 def _paths(work: ChainWork) -> list[list[str]]:
     """Every path from the output down to the variable through the intermediates."""
     uses = {d.name: symbols_in(d.expr) for d in work.definitions}
-    uses[work.output.name] = symbols_in(_main_expr(work))  # type: ignore[arg-type]
+    uses[work.output.name] = symbols_in(_main_expr(work))
     found: list[list[str]] = []
 
     def walk(node: str, path: list[str]) -> None:

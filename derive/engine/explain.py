@@ -69,10 +69,6 @@ def _entry(symbol: Symbol, indices: tuple[str | None, str | None]) -> Entry:
     return Entry(symbol, tuple(i for i in indices if i is not None))
 
 
-def _dims(shape: tuple[Dim, Dim]) -> tuple[Dim, ...]:
-    return shape
-
-
 def _setup(work: Work) -> Step:
     problem = work.problem
     y, x = work.output, Symbol(work.wrt)
@@ -101,7 +97,7 @@ def _setup(work: Work) -> Step:
             f"In {work.layout.value} layout, entry ({position}) of ", Math(derivative),
             " is ", Math(Partial(a, b)), ", so the result is ", Math(Dims((rows, cols))), ".",
         ]
-    shapes: list[MathObject] = [ShapeOf(Symbol(n), _dims(s)) for n, s in problem.shapes.items()
+    shapes: list[MathObject] = [ShapeOf(Symbol(n), s) for n, s in problem.shapes.items()
                                 if n in _symbols_in_order(problem.expr)]
     shapes.append(ShapeOf(y, problem.shape))
     equations: list[MathObject] = [Relation((y, problem.expr)), Listing(tuple(shapes))]

@@ -13,7 +13,7 @@ from fractions import Fraction
 from derive.engine.differentiate import Variable, differentiate
 from derive.engine.index import ExpansionContext, IndexAllocator, expand_indices
 from derive.engine.reassemble import MatrixTerm, reassemble
-from derive.engine.steps import Derivation, Layout, Verification
+from derive.engine.steps import Derivation, Layout, Step, Verification
 from derive.engine.sums import remove_sums
 from derive.engine.terms import (
     Delta,
@@ -288,7 +288,7 @@ def result_shape(work: Work) -> tuple[Dim, ...]:
     return tuple(var + out) if work.layout is Layout.DENOMINATOR else tuple(out + var)
 
 
-def to_derivation(work: Work, steps: tuple[object, ...]) -> Derivation:
+def to_derivation(work: Work, steps: tuple[Step, ...]) -> Derivation:
     """Package a finished work record with its steps."""
     indices = tuple(i for i in work.out_indices + work.var_indices if i is not None)
     return Derivation(
@@ -302,7 +302,7 @@ def to_derivation(work: Work, steps: tuple[object, ...]) -> Derivation:
         result=work.result,
         shape=result_shape(work),
         compact=work.compact,
-        steps=steps,  # type: ignore[arg-type]
+        steps=steps,
         verification=work.verification,
     )
 

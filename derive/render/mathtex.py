@@ -20,7 +20,7 @@ from derive.engine.steps import (
     WrittenOut,
 )
 from derive.engine.terms import Apply, Delta, Entry, Factor, Group, Poly, Power, Size, Term
-from derive.expr.nodes import Call, Symbol
+from derive.expr.nodes import Call, Dim, Symbol
 from derive.render.notation import dim_to_latex, name_to_latex
 from derive.render.printer import ExprPrinter, number_to_latex
 
@@ -72,14 +72,14 @@ class MathPrinter:
         text = self.print(obj)
         return text if isinstance(obj, Symbol | Entry) else r"\left(" + text + r"\right)"
 
-    def _shape(self, subject: MathObject, dims: tuple[object, ...]) -> str:
-        sizes = [d for d in dims if d != 1] if len(dims) == 2 and 1 in dims else list(dims)
+    def _shape(self, subject: MathObject, dims: tuple[Dim, ...]) -> str:
+        """x ∈ R^n for a column, R^{1×n} for a row, R for a scalar, R^{m×n} otherwise."""
         if len(dims) == 2 and dims[1] == 1 and dims[0] != 1:
-            space = dim_to_latex(dims[0])  # type: ignore[arg-type]
-        elif not sizes:
+            space = dim_to_latex(dims[0])
+        elif all(d == 1 for d in dims):
             space = ""
         else:
-            space = r" \times ".join(dim_to_latex(d) for d in dims)  # type: ignore[arg-type]
+            space = r" \times ".join(dim_to_latex(d) for d in dims)
         target = r"\mathbb{R}" + (f"^{{{space}}}" if space else "")
         return f"{self.print(subject)} \\in {target}"
 
