@@ -17,6 +17,7 @@ from derive.engine.reassemble import MatrixTerm
 from derive.expr.nodes import (
     Add,
     Call,
+    Dim,
     Div,
     Expr,
     Identity,
@@ -73,6 +74,8 @@ class Rewriter:
                 return Div(self.normalize(left), self.normalize(right))
             case Pow(base=base, exponent=exponent):
                 return self.power(self.normalize(base), exponent)
+            case Call(func="inv", args=(Call(func="inv", args=(inner,)),)):
+                return self.normalize(inner)  # (M⁻¹)⁻¹ = M
             case Call(args=args):
                 return replace(expr, args=tuple(self.normalize(a) for a in args))
         return expr
@@ -127,6 +130,10 @@ class Rewriter:
             return right
         if isinstance(right, Identity):
             return left
+        last = left.right if isinstance(left, MatMul) else left
+        if _inverse_pair(last, right):
+            # M⁻¹ M = I (and M⁻ᵀ Mᵀ = I): the pair cancels.
+            return left.left if isinstance(left, MatMul) else Identity(self.size(right))
         # Scalars commute with everything: float them to the front of the product.
         if isinstance(right, Mul) and self.scalar(right.left) and not self.scalar(right.right):
             return self.mul(right.left, self.matmul(left, right.right))
@@ -136,6 +143,9 @@ class Rewriter:
             # Keep products left-associated so chains print without inner parentheses.
             return MatMul(self.matmul(left, right.left), right.right)
         return MatMul(left, right)
+
+    def size(self, expr: Expr) -> Dim:
+        return infer_shape(expr, self.shapes)[0]
 
     def mul(self, left: Expr, right: Expr) -> Expr:
         if left == ONE:
@@ -223,13 +233,39 @@ def collect(terms: list[MatrixTerm]) -> list[MatrixTerm]:
     """Merge terms with equal scalar and matrix parts, keeping first-appearance order."""
     merged: dict[tuple[tuple[str, ...], str], MatrixTerm] = {}
     for term in terms:
-        key = (tuple(unparse(s) for s in term.scalars), unparse(term.matrix) if term.matrix else "")
+        matrix = unparse(_canonical(term.matrix)) if term.matrix else ""
+        key = (tuple(unparse(s) for s in term.scalars), matrix)
         if key in merged:
             old = merged[key]
             merged[key] = MatrixTerm(old.coeff + term.coeff, old.scalars, old.matrix)
         else:
             merged[key] = term
     return [t for t in merged.values() if t.coeff != 0]
+
+
+def _inverse_pair(left: Expr, right: Expr) -> bool:
+    """Whether left @ right is M⁻¹ M, M M⁻¹, or one of those transposed."""
+    match left, right:
+        case Call(func="inv", args=(inner,)), _ if inner == right:
+            return True
+        case _, Call(func="inv", args=(inner,)) if inner == left:
+            return True
+        case Transpose(operand=Call(func="inv", args=(inner,))), Transpose(operand=other):
+            return inner == other
+        case Transpose(operand=other), Transpose(operand=Call(func="inv", args=(inner,))):
+            return inner == other
+    return False
+
+
+def _canonical(expr: Expr) -> Expr:
+    """Hadamard factors in a fixed order, so d ⊙ x and x ⊙ d collect as like terms."""
+    if isinstance(expr, Mul) and len(_hadamard_factors(expr)) > 1:
+        factors = sorted((_canonical(f) for f in _hadamard_factors(expr)), key=unparse)
+        result = factors[0]
+        for factor in factors[1:]:
+            result = Mul(result, factor)
+        return result
+    return expr
 
 
 def _chain(expr: Expr) -> list[Expr]:
