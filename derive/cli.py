@@ -447,7 +447,10 @@ def _place(span: Span) -> str:
 def vectorize_command(
     index_expr: str, free: str, shapes: dict[str, list[Dim]], fmt: str
 ) -> None:
-    """Write INDEX_EXPR (e.g. 'sum(A[i,k] * B[k,j], k)') in matrix form; checked numerically."""
+    """Write the index expression INDEX_EXPR in matrix form, checked numerically.
+
+    Example: derive vectorize 'sum(A[i,k] * B[k,j], k)' --free i,j --shape A=m,p --shape B=p,n
+    """
     from derive.vectorize import vectorize
 
     _emit(vectorize(index_expr, free, shapes=shapes), fmt)
