@@ -3,21 +3,28 @@
 `split_lets` parses `let:` definitions ("name = expression") with positions into each string;
 `place_chain_error` moves an error from `derive.engine.chain.make_chain` to the definition or
 expression it is about; `read_free` and `check_index` check a vectorize item's `free` and
-`index`. Errors are returned placed in the spec file, never raised.
+`index`, and `check_index_item` checks a whole vectorize item and its answer. Errors are
+returned or collected placed in the spec file, never raised.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
 from derive.errors import DeriveError, SpecError
 from derive.expr.nodes import Dim, symbols_in
 from derive.expr.parse import Signature, parse
+from derive.expr.shapes import format_shape
+from derive.problem import Problem, make_problem
 from derive.spec.load import SourceMap
+from derive.spec.model import IndexItem
+from derive.spec.scope import Diagnostics, ItemScope, in_scope, item_header
 from derive.vectorize.parse import parse_index
 from derive.vectorize.problem import IndexProblem
 
@@ -117,3 +124,99 @@ def check_index(
         if error.span is None:
             return source.error(error.message, node, hint=error.hint)
         return source.place(error, node, lead)
+
+
+def check_index_item(
+    report: Diagnostics,
+    raw: Mapping[str, Any],
+    item: ItemScope,
+) -> IndexItem | None:
+    """Check a vectorize item whose required keys are present; None when it has errors."""
+    levels = item.levels
+    path = levels[-1].path
+    node = report.source.values.get((*path, "index"))
+    free_node = report.source.values.get((*path, "free"))
+    free = read_free(raw.get("free"))
+    if not isinstance(node, yaml.ScalarNode) or not isinstance(raw.get("index"), str):
+        levels[-1].complete = False
+        return None
+    if free is None:
+        report.fail(f"'free' in {item.where} must be a list of index names or a string 'i,j'",
+                    (*path, "free"), hint="write 'free: [i, j]', 'free: [i]' or 'free: []'")
+        levels[-1].complete = False
+        return None
+    shapes, _, _ = in_scope(levels)
+    text, lead = normalize(str(raw["index"]))
+    named = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+    declared = {name: dims for name, (_, dims) in shapes.items() if name in named}
+    checked = check_index(report.source, node, free, free_node, declared)
+    if isinstance(checked, DeriveError):
+        report.errors.append(checked)
+        levels[-1].complete = False
+        return None
+    levels[-1].used |= set(checked.shapes)
+    answer_problem = None
+    answer_node = report.source.values.get((*path, "answer"))
+    answer = raw.get("answer")
+    answer_text, answer_lead = "", 0
+    if isinstance(answer, str) and isinstance(answer_node, yaml.ScalarNode):
+        answer_text, answer_lead = normalize(answer)
+        answer_problem = _check_index_answer(
+            report, answer_text, answer_node, answer_lead, checked, text
+        )
+        if answer_problem is None:
+            return None
+    return IndexItem(
+        **item_header(raw, item),
+        expr=text,
+        free=tuple(free),
+        answer=answer_text if answer_problem is not None else None,
+        problem=checked,
+        answer_problem=answer_problem,
+        expr_at=report.source.spot(node, lead),
+        answer_at=report.source.spot(answer_node, answer_lead)
+        if answer_problem is not None and isinstance(answer_node, yaml.ScalarNode)
+        else None,
+    )
+
+
+def _check_index_answer(
+    report: Diagnostics,
+    text: str,
+    node: yaml.ScalarNode,
+    lead: int,
+    problem: IndexProblem,
+    index: str,
+) -> Problem | None:
+    """Parse a vectorize answer over the index expression's symbols and check its shape."""
+    try:
+        used = set(symbols_in(parse(text)))
+        dims = {d for shape in problem.shapes.values() for d in shape if isinstance(d, str)}
+        strangers = sorted(used - set(problem.shapes) - dims)
+        if strangers:
+            close = difflib.get_close_matches(strangers[0], sorted(problem.shapes), n=1)
+            raise SpecError(
+                f"the answer uses '{strangers[0]}', which does not appear in '{index}'",
+                hint=f"did you mean '{close[0]}'?" if close
+                else "an answer may use the index expression's symbols only",
+            )
+        answer = make_problem(
+            text, {name: list(problem.shapes[name]) for name in used if name in problem.shapes}
+        )
+    except DeriveError as error:
+        placed = (report.source.place(error, node, lead) if error.span is not None
+                  else report.source.error(error.message, node, hint=error.hint))
+        report.errors.append(placed)
+        return None
+    free = problem.free
+    expected = (problem.space.dim(free[0]) if free else 1,
+                problem.space.dim(free[1]) if len(free) == 2 else 1)
+    if answer.shape != expected:
+        report.errors.append(report.source.error(
+            f"the answer is {format_shape(answer.shape)}, but the entries "
+            f"[{', '.join(free)}] of '{index}' form {format_shape(expected)}",
+            node,
+            hint="the first free index numbers the rows, the second the columns",
+        ))
+        return None
+    return answer
