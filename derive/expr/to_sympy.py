@@ -163,6 +163,8 @@ class _Lowering:
             ones_left = sp.OneMatrix(1, self.dim(rows))
             return (ones_left * value * sp.OneMatrix(self.dim(cols), 1))[0, 0]
         if func == "diag":
+            if not is_matrix:
+                return self.scalar_or_matrix(arg)  # diag of a 1x1 is itself
             column = value if self.shape(arg)[1] == 1 else value.T
             return sp.DiagMatrix(column)
         raise TypeError(f"cannot lower function {func}")

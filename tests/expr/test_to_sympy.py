@@ -51,3 +51,7 @@ def test_scaling_hadamard_and_constants() -> None:
     assert to_sympy(parse("x * x"), SHAPES) == sp.hadamard_product(x, x)
     assert to_sympy(parse("0.5"), SHAPES) == sp.Rational(1, 2)
     assert to_sympy(parse("eye(n) @ x"), SHAPES) == sp.MatMul(sp.Identity(n), x)
+
+
+def test_diag_of_a_scalar_is_the_scalar() -> None:
+    assert to_sympy(parse("diag(s)"), {}) == sp.Symbol("s")
