@@ -111,6 +111,15 @@ def symbol_options(command: F) -> F:
     return command
 
 
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md", "tex", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format of the worked solution.",
+)
+
 notation_option = click.option(
     "--notation",
     type=click.Choice([n.value for n in Notation]),
@@ -157,14 +166,7 @@ def parse_command(
     show_default=True,
     help="How the derivative's entries are arranged.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "md", "tex", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format of the worked solution.",
-)
+@format_option
 @click.option("--name", default=None, metavar="NAME", help="Name of the output in the text.")
 @click.option(
     "--let",
@@ -436,14 +438,7 @@ def _place(span: Span) -> str:
     help="Shape of a symbol: x=n (column vector), r=1,n (row vector), A=m,n (matrix); its "
     "indices range over these dimensions. Repeatable.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "md", "tex", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format of the worked solution.",
-)
+@format_option
 def vectorize_command(
     index_expr: str, free: str, shapes: dict[str, list[Dim]], fmt: str
 ) -> None:
