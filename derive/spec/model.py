@@ -39,17 +39,10 @@ FreeField = list[str] | str
 _CONFIG = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
-class PartSpec(BaseModel):
-    """One sub-question of an exercise, as written; missing keys are inherited from the parent."""
+class QuestionSpec(BaseModel):
+    """The keys a question may have, shared by exercises and their parts."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        strict=True,
-        json_schema_extra={
-            "anyOf": [{"required": ["expr", "wrt"]}, {"required": ["index", "free"]}]
-        },
-    )
+    model_config = _CONFIG
 
     kind: KindName | None = Field(
         None, description="derivative (default), chain (with 'let') or vectorize"
@@ -84,7 +77,20 @@ class PartSpec(BaseModel):
     name: str | None = Field(None, pattern=NAME_PATTERN, description="name of the output, e.g. 'y'")
 
 
-class ExerciseSpec(BaseModel):
+class PartSpec(QuestionSpec):
+    """One sub-question of an exercise, as written; missing keys are inherited from the parent."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        strict=True,
+        json_schema_extra={
+            "anyOf": [{"required": ["expr", "wrt"]}, {"required": ["index", "free"]}]
+        },
+    )
+
+
+class ExerciseSpec(QuestionSpec):
     """One exercise as written: either a single question (`expr`, `wrt`) or `parts`."""
 
     model_config = ConfigDict(
@@ -101,37 +107,6 @@ class ExerciseSpec(BaseModel):
     )
 
     id: str = Field(pattern=ID_PATTERN, description="unique id: lower-case letters, digits, '-'")
-    kind: KindName | None = Field(
-        None, description="derivative (default), chain (with 'let') or vectorize; parts inherit it"
-    )
-    title: str | None = Field(None, description="short title; may contain LaTeX math")
-    prompt: str | None = Field(None, description="question text; may contain LaTeX math")
-    shapes: ShapesField | None = Field(
-        None, description="symbol -> dims: [] scalar, [n] column, [1, n] row, [m, n] matrix"
-    )
-    assume: AssumeField | None = Field(
-        None, description="symbol -> property or list of properties (symmetric, spd, ...)"
-    )
-    expr: str | None = Field(None, description="the expression to differentiate, e.g. 'W @ x'")
-    wrt: str | None = Field(None, description="the symbol to differentiate with respect to")
-    let: list[str] | None = Field(
-        None, description="chain: ordered definitions 'name = expression' of intermediates"
-    )
-    functions: FunctionsField | None = Field(
-        None, description="declared functions: name -> elementwise, scalar or vector:SIZE"
-    )
-    index: str | None = Field(
-        None, description="vectorize: the entry formula, e.g. 'sum(A[i,k] * B[k,j], k)'"
-    )
-    free: FreeField | None = Field(
-        None, description="vectorize: the free indices naming the entry, e.g. [i, j] or 'i,j'"
-    )
-    layout: LayoutName | None = Field(None, description="overrides the spec's layout")
-    element: list[PositiveInt] | None = Field(
-        None, min_length=1, max_length=2, description="1-based indices of one entry to derive"
-    )
-    answer: str | None = Field(None, description="the teacher's answer, in the expression language")
-    name: str | None = Field(None, pattern=NAME_PATTERN, description="name of the output, e.g. 'y'")
     parts: list[PartSpec] | None = Field(
         None, min_length=1, description="sub-questions (a), (b), ...; they inherit shapes etc."
     )

@@ -61,7 +61,7 @@ def test_check_reports_wrong_chain_and_vectorize_answers(tmp_path: Path) -> None
     assert result.exit_code == 1
     assert result.stdout.splitlines()[:2] == [
         f"{file}:9:13: exercise 'net': wrong answer '(grad_h(a) * a) @ x.T' (expected: "
-        "grad_h(a) * sigmoid(M @ x) * (1 - sigmoid(M @ x)) @ x.T); the values differ at "
+        "grad_h(a) * a * (1 - a) @ x.T); the values differ at "
         "random points",
         f"{file}:15:13: exercise 'vec': wrong answer 'A.T @ (x * x)' (expected: A.T @ x); "
         "the values differ on random arrays",
