@@ -8,15 +8,15 @@ also applies the random smooth stand-ins of declared functions) and `parse` come
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
+from oracle import arrange, finite_differences, relative_error
 
 from derive import parse
 from derive.engine.evaluate import evaluate
 from derive.problem import declare_functions
 
-STEP = 1e-5
 TOLERANCE = 1e-6
 """Largest accepted |answer - finite difference| / max(1, |finite difference|)."""
 
@@ -89,50 +89,6 @@ class Chain:
         for name, text in deltas.items():
             values[name] = evaluate(self.parse(text), values, sizes)
         return values
-
-
-def finite_differences(
-    function: Callable[[np.ndarray], np.ndarray], base: np.ndarray
-) -> np.ndarray:
-    """d out[R, C] / d base[P, Q], central differences with one Richardson step: (R, C, P, Q)."""
-    out = function(base)
-    result = np.zeros(out.shape + base.shape)
-
-    def central(p: int, q: int, step: float) -> np.ndarray:
-        plus, minus = base.copy(), base.copy()
-        plus[p, q] += step
-        minus[p, q] -= step
-        return (function(plus) - function(minus)) / (2 * step)
-
-    for p in range(base.shape[0]):
-        for q in range(base.shape[1]):
-            result[:, :, p, q] = (4 * central(p, q, STEP / 2) - central(p, q, STEP)) / 3
-    return result
-
-
-def arrange(full: np.ndarray, layout: str) -> np.ndarray | None:
-    """The derivative matrix in `layout` (README's table); None for 3 or 4 axes."""
-    rows, cols, var_rows, var_cols = full.shape
-    out_axes = sum(1 for n in (rows, cols) if n > 1)
-    var_axes = sum(1 for n in (var_rows, var_cols) if n > 1)
-    if out_axes + var_axes > 2:
-        return None
-    if out_axes == 0:
-        gradient = full[0, 0]
-        return gradient.T if layout == "numerator" else gradient
-    if var_axes == 0:
-        derivative = full[:, :, 0, 0]
-        return derivative.T if layout == "denominator" else derivative
-    jacobian = full.reshape(rows * cols, var_rows * var_cols)
-    return jacobian.T if layout == "denominator" else jacobian
-
-
-def relative_error(actual: np.ndarray, expected: np.ndarray) -> float:
-    actual = np.broadcast_to(actual, expected.shape)
-    if not expected.size:
-        return 0.0
-    scale = max(1.0, float(np.max(np.abs(expected))))
-    return float(np.max(np.abs(actual - expected))) / scale
 
 
 def expected_derivative(

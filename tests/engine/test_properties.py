@@ -22,6 +22,7 @@ import numpy as np
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
+from oracle import STEP, arrange, finite_differences
 from strategies import _Builder, dim_names, dim_pools
 
 from derive import DeriveError, parse, solve
@@ -30,7 +31,6 @@ from derive.expr.nodes import Expr
 from derive.expr.unparse import unparse
 
 LAYOUTS = ("denominator", "numerator", "mixed")
-STEP = 1e-5
 TOLERANCE = 1e-4
 """Largest accepted |derived - finite difference| / max(1, |finite difference|)."""
 
@@ -70,46 +70,6 @@ def fresh_point(
     return values, sizes
 
 
-def finite_differences(
-    expr: Expr, values: Mapping[str, np.ndarray], sizes: Mapping[str, int], wrt: str
-) -> np.ndarray:
-    """d out[R, C] / d wrt[P, Q] by central differences with one Richardson step (error O(h^4)):
-    an array of axes (R, C, P, Q)."""
-    base = values[wrt]
-    out = evaluate(expr, values, sizes)
-    result = np.zeros(out.shape + base.shape)
-
-    def central(p: int, q: int, step: float) -> np.ndarray:
-        plus, minus = base.copy(), base.copy()
-        plus[p, q] += step
-        minus[p, q] -= step
-        high = evaluate(expr, {**values, wrt: plus}, sizes)
-        low = evaluate(expr, {**values, wrt: minus}, sizes)
-        return (high - low) / (2 * step)
-
-    for p in range(base.shape[0]):
-        for q in range(base.shape[1]):
-            result[:, :, p, q] = (4 * central(p, q, STEP / 2) - central(p, q, STEP)) / 3
-    return result
-
-
-def arrange(full: np.ndarray, layout: str) -> np.ndarray | None:
-    """The derivative matrix in `layout` from the (R, C, P, Q) array; None for 3 or 4 axes."""
-    rows, cols, var_rows, var_cols = full.shape
-    out_axes = sum(1 for n in (rows, cols) if n > 1)
-    var_axes = sum(1 for n in (var_rows, var_cols) if n > 1)
-    if out_axes + var_axes > 2:
-        return None
-    if out_axes == 0:  # scalar output: the variable's shape (numerator: transposed)
-        gradient = full[0, 0]
-        return gradient.T if layout == "numerator" else gradient
-    if var_axes == 0:  # scalar variable: the output's shape (denominator: transposed)
-        derivative = full[:, :, 0, 0]
-        return derivative.T if layout == "denominator" else derivative
-    jacobian = full.reshape(rows * cols, var_rows * var_cols)  # vector by vector
-    return jacobian.T if layout == "denominator" else jacobian
-
-
 def recheck(
     expr: Expr, result: str | None, wrt: str, shapes: Mapping[str, Shape], layout: str,
     seed: int,
@@ -120,7 +80,9 @@ def recheck(
     values, sizes = fresh_point(shapes, dims, rng)
     with np.errstate(all="ignore"):
         try:
-            full = finite_differences(expr, values, sizes, wrt)
+            full = finite_differences(
+                lambda value: evaluate(expr, {**values, wrt: value}, sizes), values[wrt]
+            )
         except np.linalg.LinAlgError:
             return "recheck skipped: singular at the fresh point"
         if not np.all(np.isfinite(full)):
