@@ -38,7 +38,7 @@ from derive.engine.terms import (
 from derive.engine.textbook import simplify, textbook_form
 from derive.engine.verify import Axes, Extend, check, draw_sizes, draw_values
 from derive.errors import DeriveError, SpecError, VerificationError
-from derive.expr.nodes import Expr, Number, Symbol, children, symbols_in
+from derive.expr.nodes import Expr, Number, Symbol, children, symbols_in, with_children
 from derive.expr.parse import Signature, parse
 from derive.expr.shapes import Shape, infer_shape, is_scalar
 from derive.problem import (
@@ -170,31 +170,14 @@ def substitute(expr: Expr, definitions: Mapping[str, Expr]) -> Expr:
     if not parts:
         return expr
     replaced = tuple(substitute(child, definitions) for child in parts)
-    return _with_children(expr, replaced)
-
-
-def _with_children(expr: Expr, parts: tuple[Expr, ...]) -> Expr:
-    from derive.expr.nodes import Call, Neg, Pow, Transpose
-
-    match expr:
-        case Neg() | Transpose():
-            return replace(expr, operand=parts[0])
-        case Pow():
-            return replace(expr, base=parts[0], exponent=parts[1])
-        case Call():
-            return replace(expr, args=parts)
-    from derive.expr.nodes import Add, Div, MatMul, Mul, Sub
-
-    if isinstance(expr, Add | Sub | Mul | MatMul | Div):
-        return replace(expr, left=parts[0], right=parts[1])
-    return expr
+    return with_children(expr, replaced)
 
 
 def fold(expr: Expr, definitions: Sequence[Definition]) -> Expr:
     """Write the intermediates' names back in: sigmoid(M @ x) -> a when a = sigmoid(M @ x)."""
     parts = children(expr)
     if parts:
-        expr = _with_children(expr, tuple(fold(child, definitions) for child in parts))
+        expr = with_children(expr, tuple(fold(child, definitions) for child in parts))
     for definition in definitions:
         if expr == definition.expr:
             return Symbol(definition.name)

@@ -372,8 +372,11 @@ def textbook_form(
         >>> unparse(textbook_form(terms, {"A": ("n", "n"), "x": ("n", 1)}, frozenset("A")))
         '2 * (A @ x)'
     """
+    from derive.engine.entrywise import simplify_entrywise
+
     rewriter = Rewriter(shapes, symmetric)
-    return simplest_sum(collect([split_scalars(t, rewriter) for t in terms]))
+    return simplify_entrywise(simplest_sum(collect([split_scalars(t, rewriter) for t in terms])),
+                              shapes)
 
 
 def simplest_sum(collected: list[MatrixTerm]) -> Expr:

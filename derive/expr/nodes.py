@@ -7,7 +7,7 @@ so every answer can be printed back into the expression language.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from derive.errors import Span
@@ -177,6 +177,20 @@ def children(expr: Expr) -> tuple[Expr, ...]:
             return expr.args
         case _:
             return ()
+
+
+def with_children(expr: Expr, parts: tuple[Expr, ...]) -> Expr:
+    """`expr` with its sub-expressions replaced by `parts` (same order as `children`)."""
+    match expr:
+        case Neg() | Transpose():
+            return replace(expr, operand=parts[0])
+        case Pow():
+            return replace(expr, base=parts[0], exponent=parts[1])
+        case Call():
+            return replace(expr, args=parts)
+        case Add() | Sub() | Mul() | MatMul() | Div():
+            return replace(expr, left=parts[0], right=parts[1])
+    return expr
 
 
 def extent(expr: Expr) -> Span:
