@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from derive.engine.format import term_to_text
+from derive.engine.format import factor_to_text, term_to_text
 from derive.engine.terms import (
     Apply,
     Delta,
@@ -35,7 +35,7 @@ def remove_sums(poly: Poly, space: IndexSpace) -> Poly:
         >>> poly_to_text(remove_sums(p, IndexSpace({"i": "m", "j": "n", "k": "n"})))
         'W[i,k]'
     """
-    terms = [_collapse(_inner(term, space), space) for term in poly.terms]
+    terms = [_merge_powers(_collapse(_inner(term, space), space)) for term in poly.terms]
     return collect_terms(Poly(tuple(t for t in terms if t.coeff != 0)))
 
 
@@ -82,6 +82,35 @@ def _collapse(term: Term, space: IndexSpace) -> Term:
         sizes = tuple(Size(space.dim(i)) for i in idle)
         term = Term(term.coeff, term.factors + sizes, tuple(i for i in term.summed if i in used))
     return term
+
+
+def _merge_powers(term: Term) -> Term:
+    """Equal factors of a term combine into one power: σ⁻¹ · σ = 1, x_i · x_i = x_i²."""
+    merged: dict[str, tuple[Factor, Fraction]] = {}
+    order: list[str] = []
+    for factor in term.factors:
+        base, exponent = factor, Fraction(1)
+        if isinstance(factor, Power) and len(factor.base.terms) == 1:
+            (only,) = factor.base.terms
+            if only.coeff == 1 and not only.summed and len(only.factors) == 1:
+                base, exponent = only.factors[0], factor.exponent
+        if isinstance(base, Delta):
+            key = f"#{len(order)}"  # deltas stay separate: remove_sums reads them one by one
+        else:
+            key = factor_to_text(base)
+        if key in merged:
+            merged[key] = (base, merged[key][1] + exponent)
+        else:
+            merged[key] = (base, exponent)
+            order.append(key)
+    factors: list[Factor] = []
+    for key in order:
+        base, exponent = merged[key]
+        if exponent == 0:
+            continue
+        factors.append(base if exponent == 1 else Power(Poly((Term(Fraction(1), (base,)),)),
+                                                        exponent))
+    return Term(term.coeff, tuple(factors), term.summed)
 
 
 def collect_terms(poly: Poly) -> Poly:
