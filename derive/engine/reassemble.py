@@ -272,21 +272,19 @@ def _trace_pair(tensors: list[Tensor], summed: list[str], ctx: _Context) -> bool
 
 
 def _sum_out(tensors: list[Tensor], summed: list[str], ctx: _Context) -> bool:
-    """Σ_k v[k] = sum(v); Σ_k M[u,k] = (M 1)[u]."""
+    """Σ_k v[k] = sum(v); Σ_kl M[k,l] = sum(M); Σ_k M[u,k] = (M 1)[u] for a free u."""
     for k in list(summed):
         holders = _holders(tensors, k)
         if len(holders) != 1:
             continue
         tensor = tensors[holders[0]]
-        if len(tensor.indices) == 1 or set(tensor.indices) <= set(summed):
-            # Σ_k v_k = sum(v); Σ_kl M_kl = sum(M) when both of M's indices are summed here.
-            for index in tensor.indices:
-                if index != k and index in summed and sum(
-                    index in t.indices for t in tensors
-                ) == 1:
-                    summed.remove(index)
-            if len(tensor.indices) == 2 and set(tensor.indices) & set(summed) - {k}:
-                continue
+        others = [i for i in tensor.indices if i != k]
+        if others and others[0] in summed:
+            if len(_holders(tensors, others[0])) > 1:
+                continue  # the other index is shared: contract it first
+            summed.remove(others[0])
+            replacement = Tensor(Call("sum", (tensor.expr,)), ())
+        elif not others:
             replacement = Tensor(Call("sum", (tensor.expr,)), ())
         else:
             expr, other = _oriented(tensor, k, last=True)
