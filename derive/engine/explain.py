@@ -284,7 +284,12 @@ def _reassembly(work: Work) -> Step:
         ]
     equations: list[MathObject] = []
     entry_indices = tuple(i for i in (row, col) if i is not None)
-    if 1 < len(forms) <= 4 or (len(forms) == 1 and entry_indices and not _plain(forms[0])):
+    single_entry = len(work.element.terms) == 1 and forms and _is_entry(
+        work.element.terms[0], forms[0], entry_indices
+    )
+    if 1 < len(forms) <= 4 or (
+        len(forms) == 1 and entry_indices and not _plain(forms[0]) and not single_entry
+    ):
         prose.append("Term by term: ")
         for term, form in zip(work.element.terms, forms, strict=True):
             entry = Entry(form, entry_indices) if entry_indices else form
@@ -295,6 +300,14 @@ def _reassembly(work: Work) -> Step:
     chain.append(work.result)
     equations += [Relation(tuple(chain)), ShapeOf(derivative, (rows, cols))]
     return Step(StepKind.REASSEMBLY, "Reassemble the matrix", tuple(prose), tuple(equations))
+
+
+def _is_entry(term: Term, form: Expr, indices: tuple[str, ...]) -> bool:
+    """The term is entry `indices` of `form` itself, e.g. (∇h(b))_i: reading it back repeats it."""
+    if term.coeff != 1 or term.summed or len(term.factors) != 1:
+        return False
+    (factor,) = term.factors
+    return isinstance(factor, Entry) and factor.base == form and factor.indices == indices
 
 
 def _plain(expr: Expr) -> bool:

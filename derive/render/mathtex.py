@@ -96,7 +96,7 @@ class MathPrinter:
             head = rf"\left({head}\right)" if entry.indices else head
         else:
             head = self.exprs.print(base)
-            if entry.indices and not isinstance(base, Call):
+            if entry.indices and (not isinstance(base, Call) or base.kind is not None):
                 head = r"\left(" + head + r"\right)"
         return head + (_subscript(entry.indices) if entry.indices else "")
 
