@@ -140,8 +140,12 @@ def make_problem(
     shapes: ShapeSpec | None = None,
     assume: AssumeSpec | None = None,
     functions: FunctionSpec | None = None,
+    variable: str | None = None,
 ) -> Problem:
     """Parse `text` and check it against the declared shapes and assumptions.
+
+    `variable` (the symbol to differentiate by) may be declared even when the expression does
+    not use it: its derivative is then zero, of its shape.
 
     Raises:
         ExprSyntaxError: the text does not parse.
@@ -154,7 +158,10 @@ def make_problem(
     """
     signatures = declare_functions(functions)
     expr = parse(text, signatures)
-    declared, assumptions = declare_symbols(symbols_in(expr), shapes, assume, signatures)
+    used = symbols_in(expr)
+    if variable is not None and variable in (shapes or {}):
+        used |= {variable}
+    declared, assumptions = declare_symbols(used, shapes, assume, signatures)
     shape = infer_shape(expr, declared, text)
     return Problem(text, expr, declared, assumptions, shape, signatures)
 

@@ -164,7 +164,7 @@ def solve(
         problem, definitions = make_chain(expr, list(let), shapes, assume, functions)
         work = derive_chain(problem, definitions, wrt, Layout(layout), name=name, seed=seed)
         return Solution(explain_chain(work), Notation(notation))
-    problem = make_problem(expr, shapes, assume, functions)
+    problem = make_problem(expr, shapes, assume, functions, variable=wrt)
     concrete = tuple(element) if element is not None else None
     derivation = derive_exercise(
         problem, wrt, Layout(layout), name=name, element=concrete, seed=seed

@@ -26,7 +26,17 @@ from derive.engine.steps import (
 )
 from derive.engine.terms import Entry, Poly, Term, mentions, rename, rename_term
 from derive.engine.textbook import term_forms
-from derive.expr.nodes import Call, Dim, Expr, MatMul, Mul, Symbol, Transpose, children
+from derive.expr.nodes import (
+    Call,
+    Dim,
+    Expr,
+    MatMul,
+    Mul,
+    Symbol,
+    Transpose,
+    children,
+    symbols_in,
+)
 from derive.expr.shapes import is_scalar, kind_of
 from derive.expr.unparse import unparse
 
@@ -97,8 +107,9 @@ def _setup(work: Work) -> Step:
             f"In {work.layout.value} layout, entry ({position}) of ", Math(derivative),
             " is ", Math(Partial(a, b)), ", so the result is ", Math(Dims((rows, cols))), ".",
         ]
+    shown = _symbols_in_order(problem.expr) + [work.wrt]
     shapes: list[MathObject] = [ShapeOf(Symbol(n), s) for n, s in problem.shapes.items()
-                                if n in _symbols_in_order(problem.expr)]
+                                if n in shown]
     shapes.append(ShapeOf(y, problem.shape))
     equations: list[MathObject] = [Relation((y, problem.expr)), Listing(tuple(shapes))]
     return Step(StepKind.SETUP, "What we compute", tuple(prose), tuple(equations))
@@ -182,10 +193,13 @@ def _summation(work: Work) -> Step:
     a = _entry(y, work.out_indices)
     b = _entry(x, work.var_indices)
     if work.element.is_zero():
+        if work.wrt in symbols_in(work.problem.expr):
+            reason: list[str | Math] = ["The terms that contain it cancel: "]
+        else:
+            reason = ["No element of ", Math(y), " contains an entry of ", Math(x), ": "]
         prose: list[str | Math] = [
-            "Differentiate with respect to one entry ", Math(b), ". The terms that contain it "
-            "cancel: ", Math(y), " does not depend on ", Math(x),
-            ", so every partial derivative is 0.",
+            "Differentiate with respect to one entry ", Math(b), ". ", *reason,
+            Math(y), " does not depend on ", Math(x), ", so every partial derivative is 0.",
         ]
         return Step(StepKind.SUMMATION_REMOVAL, "Remove the summation and differentiate",
                     tuple(prose), (Relation((Partial(a, b), work.element)),))
