@@ -20,7 +20,7 @@ if [ "${DERIVE_SKIP_PDF:-0}" != "1" ] && { ! command -v latexmk >/dev/null || ! 
     if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
     echo "setup: installing TeX Live and poppler-utils with apt-get (once)" >&2
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
         texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended lmodern \
         latexmk poppler-utils >/dev/null
 fi
