@@ -21,17 +21,21 @@ def poly_to_text(poly: Poly) -> str:
         >>> poly_to_text(sum_over(multiply(entry("W", "i", "j"), entry("x", "j")), ["j"]))
         'sum(W[i,j] * x[j], j)'
     """
-    if poly.is_zero():
+    return join_terms([term_to_text(term) for term in poly.terms])
+
+
+def join_terms(bodies: list[str]) -> str:
+    """Join printed terms with + and -, a leading '-' of a term becoming the operator.
+
+    Example:
+        >>> join_terms(["a", "-b", "c"]), join_terms([])
+        ('a - b + c', '0')
+    """
+    if not bodies:
         return "0"
-    text = ""
-    for position, term in enumerate(poly.terms):
-        body = term_to_text(term)
-        if position == 0:
-            text = body
-        elif body.startswith("-"):
-            text += " - " + body[1:]
-        else:
-            text += " + " + body
+    text = bodies[0]
+    for body in bodies[1:]:
+        text += " - " + body[1:] if body.startswith("-") else " + " + body
     return text
 
 

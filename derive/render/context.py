@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from derive.engine.steps import Derivation, Math, Prose
+from derive.engine.steps import Derivation, Math, Prose, Step
 from derive.expr.shapes import Shape, infer_shape
 from derive.expr.unparse import unparse
 from derive.render.mathtex import MathPrinter
@@ -27,6 +27,18 @@ def prose_to_text(prose: Prose) -> str:
     return "".join(to_text(p.obj) if isinstance(p, Math) else p for p in prose)
 
 
+def step_context(step: Step, printer: MathPrinter) -> dict[str, Any]:
+    """The template variables of one step (README, 'Template variables')."""
+    return {
+        "kind": step.kind.value,
+        "title": step.title,
+        "text": prose_to_text(step.prose),
+        "latex_prose": prose_to_latex(step.prose, printer),
+        "equations": [printer.print(e) for e in step.equations],
+        "equations_text": [to_text(e) for e in step.equations],
+    }
+
+
 def derivation_context(
     derivation: Derivation, notation: Notation = Notation.BOLD
 ) -> dict[str, Any]:
@@ -40,17 +52,7 @@ def derivation_context(
         shapes.update(defined)
         shapes.update({f"delta_{name}": shape for name, shape in defined.items()})
     printer = MathPrinter(ExprPrinter(shapes, notation))
-    steps = [
-        {
-            "kind": step.kind.value,
-            "title": step.title,
-            "text": prose_to_text(step.prose),
-            "latex_prose": prose_to_latex(step.prose, printer),
-            "equations": [printer.print(e) for e in step.equations],
-            "equations_text": [to_text(e) for e in step.equations],
-        }
-        for step in derivation.steps
-    ]
+    steps = [step_context(step, printer) for step in derivation.steps]
     result = derivation.result if derivation.result is not None else derivation.compact
     if derivation.chain is not None and derivation.chain.in_intermediates is not None:
         result = derivation.chain.in_intermediates  # the answer as backpropagation writes it

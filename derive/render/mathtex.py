@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from derive.engine.format import join_terms
 from derive.engine.steps import (
     ChainSum,
     Dims,
@@ -101,18 +102,7 @@ class MathPrinter:
         return head + (_subscript(entry.indices) if entry.indices else "")
 
     def poly(self, poly: Poly) -> str:
-        if poly.is_zero():
-            return "0"
-        text = ""
-        for position, term in enumerate(poly.terms):
-            body = self.term(term)
-            if position == 0:
-                text = body
-            elif body.startswith("-"):
-                text += " - " + body[1:]
-            else:
-                text += " + " + body
-        return text
+        return join_terms([self.term(term) for term in poly.terms])
 
     def term(self, term: Term) -> str:
         factors = [self.factor(f) for f in term.factors]

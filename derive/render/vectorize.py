@@ -14,10 +14,9 @@ from derive.engine.steps import Step
 from derive.expr.nodes import Expr
 from derive.expr.shapes import Shape
 from derive.expr.unparse import unparse
-from derive.render.context import prose_to_latex, prose_to_text
+from derive.render.context import step_context
 from derive.render.env import make_env
 from derive.render.mathtex import MathPrinter
-from derive.render.mathtext import to_text
 from derive.render.notation import Notation
 from derive.render.printer import ExprPrinter
 
@@ -47,17 +46,7 @@ def vectorize_context(
         "equivalent_latex": [printer.print(e) for e in equivalent],
         "shape": f"{rows}×{cols}",
         "verified": verified,
-        "steps": [
-            {
-                "kind": step.kind.value,
-                "title": step.title,
-                "text": prose_to_text(step.prose),
-                "latex_prose": prose_to_latex(step.prose, printer),
-                "equations": [printer.print(e) for e in step.equations],
-                "equations_text": [to_text(e) for e in step.equations],
-            }
-            for step in steps
-        ],
+        "steps": [step_context(step, printer) for step in steps],
     }
 
 
