@@ -4,32 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import types
-from collections.abc import Sequence
 
-import click
 import pytest
+from cli_entry import entry, program_name  # noqa: F401 (autouse fixture)
 from click.testing import CliRunner, Result
 
 from derive import __version__
-from derive.cli import main
-
-
-@click.command(
-    context_settings={"ignore_unknown_options": True, "help_option_names": []},
-    add_help_option=False,
-)
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def entry(args: Sequence[str]) -> None:
-    """Forward the arguments to `main`, which owns the exit codes."""
-    main(list(args))
-
-
-@pytest.fixture(autouse=True)
-def _program_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    # click names the program after sys.argv[0] and `python -m`'s module: pytest's, under test
-    monkeypatch.setattr(sys, "argv", ["derive"])
-    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
 
 
 def run(runner: CliRunner, *args: str) -> Result:

@@ -5,16 +5,11 @@ from __future__ import annotations
 
 import os
 import re
-import sys
-import types
-from collections.abc import Sequence
 from pathlib import Path
 
-import click
 import pytest
+from cli_entry import entry, program_name  # noqa: F401 (autouse fixture)
 from click.testing import CliRunner, Result
-
-from derive.cli import main
 
 needs_tex = pytest.mark.skipif(
     os.environ.get("DERIVE_SKIP_PDF") == "1", reason="DERIVE_SKIP_PDF=1 is set"
@@ -81,22 +76,6 @@ CASES = [
     ("unsafe-title", "title: '\\input{/etc/passwd}'\nexercises:\n"
      "  - {id: a, shapes: {x: [n]}, expr: x.T @ x, wrt: x}\n", "1:9", "\\input"),
 ]
-
-
-@click.command(
-    context_settings={"ignore_unknown_options": True, "help_option_names": []},
-    add_help_option=False,
-)
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def entry(args: Sequence[str]) -> None:
-    """Forward the arguments to `main`, which owns the exit codes."""
-    main(list(args))
-
-
-@pytest.fixture(autouse=True)
-def _program_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "argv", ["derive"])
-    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
 
 
 def run(*args: str) -> Result:

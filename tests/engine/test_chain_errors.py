@@ -3,32 +3,11 @@ malformed option syntax that click rejects exits 2. Never a traceback."""
 
 from __future__ import annotations
 
-import sys
-import types
-from collections.abc import Sequence
-
-import click
 import pytest
+from cli_entry import entry, program_name  # noqa: F401 (autouse fixture)
 from click.testing import CliRunner
 
 from derive import DeriveError, format_diagnostic, solve
-from derive.cli import main
-
-
-@click.command(
-    context_settings={"ignore_unknown_options": True, "help_option_names": []},
-    add_help_option=False,
-)
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def cli(args: Sequence[str]) -> None:
-    """Forward the arguments to `derive.cli.main`, which owns the exit codes and diagnostics."""
-    main(list(args))
-
-
-@pytest.fixture(autouse=True)
-def _program_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "argv", ["derive"])
-    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
 
 X = {"x": ["n"]}
 
@@ -154,7 +133,7 @@ def test_chain_error_api(case, expr, wrt, shapes, lets, functions, element,  # t
                           "expected"), INVALID, ids=IDS)
 def test_chain_error_cli(runner: CliRunner, case, expr, wrt, shapes, lets,  # type: ignore[no-untyped-def]
                          functions, element, expected) -> None:
-    result = runner.invoke(cli, _cli_args(expr, wrt, shapes, lets, functions, element))
+    result = runner.invoke(entry, _cli_args(expr, wrt, shapes, lets, functions, element))
     assert result.exit_code == 1, result.output
     assert result.stderr.rstrip("\n") == "\n".join(expected)
     assert result.stdout == ""
@@ -173,7 +152,7 @@ USAGE = [
 def test_chain_usage_errors_exit_2(runner: CliRunner, case: str, extra: list[str],
                                    message: str) -> None:
     args = ["solve", "sum(a)", "--wrt", "x", "--shape", "x=n", "--let", "a = exp(x)", *extra]
-    result = runner.invoke(cli, args)
+    result = runner.invoke(entry, args)
     assert result.exit_code == 2
     assert result.stderr.rstrip("\n").endswith("Error: " + message)
 
@@ -189,7 +168,7 @@ UNCLEAR = [
 @pytest.mark.parametrize(("case", "expr", "shapes", "lets"), UNCLEAR, ids=[u[0] for u in UNCLEAR])
 def test_chain_error_unclear_but_clean(runner: CliRunner, case: str, expr: str, shapes,  # type: ignore[no-untyped-def]
                                        lets: list[str]) -> None:
-    result = runner.invoke(cli, _cli_args(expr, "x", shapes, lets, None, None))
+    result = runner.invoke(entry, _cli_args(expr, "x", shapes, lets, None, None))
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ")
     assert "Traceback" not in result.output
