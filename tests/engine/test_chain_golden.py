@@ -14,14 +14,12 @@ mean over the columns of the per-example gradients.
 
 from __future__ import annotations
 
-import difflib
-import os
-import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
+from golden_support import assert_tex_balanced, compare_renderings
 from test_chain_support import (
     Chain,
     assert_same_values,
@@ -35,7 +33,6 @@ from derive.engine.evaluate import evaluate
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden_chain"
 CASES = sorted(p.parent.name for p in GOLDEN.glob("*/spec.yaml"))
-UPDATE = os.environ.get("DERIVE_UPDATE_GOLDEN") == "1"
 SEEDS = (11, 12)
 
 
@@ -50,24 +47,9 @@ def _solve(spec: dict):  # type: ignore[no-untyped-def, type-arg]
     )
 
 
-def _compare(path: Path, actual: str) -> None:
-    if UPDATE or not path.exists():
-        path.write_text(actual, encoding="utf-8")
-    expected = path.read_text(encoding="utf-8")
-    if actual != expected:
-        diff = "".join(difflib.unified_diff(
-            expected.splitlines(keepends=True), actual.splitlines(keepends=True), str(path),
-            "actual",
-        ))
-        pytest.fail(f"golden mismatch for {path.name}:\n{diff}")
-
-
 @pytest.mark.parametrize("case", CASES, ids=CASES)
 def test_chain_golden_outputs(case: str) -> None:
-    solution = _solve(_spec(case))
-    _compare(GOLDEN / case / "steps.txt", solution.to_text())
-    _compare(GOLDEN / case / "expected.md", solution.to_markdown())
-    _compare(GOLDEN / case / "expected.tex", solution.to_latex())
+    compare_renderings(GOLDEN / case, _solve(_spec(case)))
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASES)
@@ -77,14 +59,7 @@ def test_chain_golden_verified_stable_balanced(case: str) -> None:
     assert first.to_dict()["verified"] is True
     assert first.to_markdown() == second.to_markdown()
     assert first.to_latex() == second.to_latex()
-    tex = first.to_latex()
-    depth = 0
-    for char in re.sub(r"\\[{}]", "", tex):
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        assert depth >= 0
-    assert depth == 0
-    assert tex.count(r"\left") == tex.count(r"\right")
-    assert re.findall(r"\\begin\{(\w+)\}", tex) == re.findall(r"\\end\{(\w+)\}", tex)
+    assert_tex_balanced(first.to_latex())
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASES)
