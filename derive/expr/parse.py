@@ -89,19 +89,33 @@ def parse(text: str, functions: Mapping[str, Signature] | None = None) -> Expr:
 right=Symbol(name='x'))
     """
     _check_text(text)
-    # Python reads leading spaces as an indent; parse without them and shift the columns back.
+    try:
+        tree = python_tree(text)
+    except SyntaxError as error:
+        raise _syntax_error(text, error) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise _error(text, 1, len(text) + 1, "expression is too complex to parse") from None
+    return _Converter(text, functions or {}).convert(tree, depth=0)
+
+
+def python_tree(text: str) -> ast.expr:
+    """Python's own parse of `text` (mode "eval", never run), columns counted in `text`.
+
+    Python reads leading spaces as an indent, so they are cut before parsing and the columns
+    (of the nodes and of a SyntaxError) shifted back.
+    """
     indent = len(text) - len(text.lstrip(" "))
     try:
         tree = ast.parse(text[indent:], mode="eval")
     except SyntaxError as error:
-        raise _syntax_error(text, error, indent) from None
-    except (RecursionError, MemoryError, ValueError):
-        raise _error(text, 1, len(text) + 1, "expression is too complex to parse") from None
+        if error.offset:
+            error.offset += indent
+        raise
     for node in ast.walk(tree):
         if isinstance(node, ast.expr):
             node.col_offset += indent
             node.end_col_offset = (node.end_col_offset or 0) + indent
-    return _Converter(text, functions or {}).convert(tree.body, depth=0)
+    return tree.body
 
 
 def _check_text(text: str) -> None:
@@ -143,8 +157,8 @@ def _check_text(text: str) -> None:
             )
 
 
-def _syntax_error(text: str, error: SyntaxError, indent: int = 0) -> ExprSyntaxError:
-    col = error.offset + indent if error.offset else len(text) + 1
+def _syntax_error(text: str, error: SyntaxError) -> ExprSyntaxError:
+    col = error.offset or len(text) + 1
     col = min(max(col, 1), len(text) + 1)
     message = (error.msg or "invalid syntax").lower().rstrip(".")
     hint = "check the operators and parentheses near the caret"

@@ -32,6 +32,7 @@ from derive.engine.terms import (
 )
 from derive.errors import DeriveError, ExprSyntaxError, ShapeError, Span, SpecError
 from derive.expr.nodes import ELEMENTWISE_FUNCTIONS, MATRIX_FUNCTIONS, Dim, Symbol
+from derive.expr.parse import python_tree
 from derive.expr.shapes import SCALAR, Shape, format_shape
 from derive.problem import check_dims
 from derive.vectorize.problem import IndexProblem
@@ -81,19 +82,14 @@ def parse_index(
     _check_text(text)
     declared = {name: check_dims(name, dims) for name, dims in (shapes or {}).items()}
     free = _check_free(free)
-    indent = len(text) - len(text.lstrip(" "))
     try:
-        tree = ast.parse(text[indent:], mode="eval")
+        tree = python_tree(text)
     except SyntaxError as error:
-        raise _syntax_error(text, error, indent) from None
+        raise _syntax_error(text, error) from None
     except (RecursionError, MemoryError, ValueError):
         raise _fail(text, Span(1, len(text) + 1), "expression is too complex to parse") from None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.expr):
-            node.col_offset += indent
-            node.end_col_offset = (node.end_col_offset or 0) + indent
-    converter = _Converter(text, declared, free, _index_names(tree.body) | set(free))
-    poly = converter.convert(tree.body, 0)
+    converter = _Converter(text, declared, free, _index_names(tree) | set(free))
+    poly = converter.convert(tree, 0)
     _check_declared(text, declared, converter.symbols)
     ranges = converter.resolve_ranges()
     _check_indices(text, poly, free, converter)
@@ -148,8 +144,8 @@ def _check_text(text: str) -> None:
                     f"add the missing '{_OPEN[opening]}'")
 
 
-def _syntax_error(text: str, error: SyntaxError, indent: int) -> DeriveError:
-    col = error.offset + indent if error.offset else len(text) + 1
+def _syntax_error(text: str, error: SyntaxError) -> DeriveError:
+    col = error.offset or len(text) + 1
     col = min(max(col, 1), len(text) + 1)
     message = (error.msg or "invalid syntax").lower().rstrip(".")
     hint = "check the operators and brackets near the caret"
