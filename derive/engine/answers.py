@@ -14,7 +14,7 @@ import numpy as np
 
 from derive.engine.evaluate import evaluate
 from derive.engine.steps import Derivation
-from derive.engine.verify import draw_sizes, draw_values
+from derive.engine.verify import error_of, random_points
 from derive.errors import UnsupportedError
 from derive.expr.nodes import Expr, symbols_in
 from derive.expr.unparse import unparse
@@ -51,10 +51,7 @@ def check_answer(derivation: Derivation, answer: Expr, draws: int = 3) -> Answer
         return AnswerCheck(False, expected, np.inf,
                            f"the answer uses '{unknown[0]}', which is not in the expression")
     worst = 0.0
-    for draw in range(draws):
-        rng = np.random.default_rng(derivation.verification.seed + 1000 + draw)
-        sizes = draw_sizes(problem.dims(), rng)
-        values = draw_values(problem, sizes, rng, safe=True)
+    for values, sizes in random_points(problem, derivation.verification.seed + 1000, draws):
         with np.errstate(all="ignore"):
             right = evaluate(target, values, sizes)
             given = evaluate(answer, values, sizes)
@@ -64,8 +61,10 @@ def check_answer(derivation: Derivation, answer: Expr, draws: int = 3) -> Answer
                 f"the answer is {given.shape[0]}×{given.shape[1]} but the derivative is "
                 f"{right.shape[0]}×{right.shape[1]}",
             )
-        difference = float(np.max(np.abs(given - right)))
-        worst = max(worst, difference / max(1.0, float(np.max(np.abs(right)))))
+        relative = error_of(np.broadcast_to(given, right.shape), right)[1]
+        if not np.isfinite(relative):  # max() would silently drop a NaN
+            return AnswerCheck(False, expected, np.inf, "the answer is undefined at random points")
+        worst = max(worst, relative)
     if not np.isfinite(worst) or worst > ANSWER_TOLERANCE:
         return AnswerCheck(False, expected, worst, "the values differ at random points")
     return AnswerCheck(True, expected, worst, "")

@@ -36,7 +36,7 @@ from derive.engine.terms import (
     sum_over,
 )
 from derive.engine.textbook import simplify, textbook_form
-from derive.engine.verify import Axes, Extend, check, draw_sizes, draw_values
+from derive.engine.verify import Axes, Extend, check, error_of, random_points
 from derive.errors import DeriveError, SpecError, VerificationError
 from derive.expr.nodes import Expr, Number, Symbol, children, symbols_in, with_children
 from derive.expr.parse import Signature, parse
@@ -447,16 +447,13 @@ def _agree(
     seed: int,
 ) -> bool:
     """Whether two forms of the answer take the same values at random points."""
-    for draw in range(2):
-        rng = np.random.default_rng(seed + 500 + draw)
-        sizes = draw_sizes(problem.dims(), rng)
-        values = fill(draw_values(problem, sizes, rng, safe=True), sizes)
+    for values, sizes in random_points(problem, seed + 500, 2, fill):
         with np.errstate(all="ignore"):
             a, b = evaluate(first, values, sizes), evaluate(second, values, sizes)
         if a.shape != b.shape and a.size != 1 and b.size != 1:
             return False
-        scale = max(1.0, float(np.max(np.abs(b))))
-        if not float(np.max(np.abs(a - b))) / scale <= 1e-8:
+        shape = np.broadcast_shapes(a.shape, b.shape)
+        if not error_of(np.broadcast_to(a, shape), np.broadcast_to(b, shape))[1] <= 1e-8:
             return False
     return True
 

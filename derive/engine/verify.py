@@ -10,7 +10,7 @@ positive entries and spd matrices. The element formula and the matrix form are c
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import cast
@@ -113,7 +113,8 @@ def full_derivative(
     return result
 
 
-def _error(derived: Array, numeric: Array) -> tuple[float, float]:
+def error_of(derived: Array, numeric: Array) -> tuple[float, float]:
+    """(largest absolute difference, that difference relative to max(1, largest |numeric|))."""
     difference = float(np.max(np.abs(derived - numeric))) if numeric.size else 0.0
     scale = max(1.0, float(np.max(np.abs(numeric))) if numeric.size else 1.0)
     return difference, difference / scale
@@ -121,6 +122,17 @@ def _error(derived: Array, numeric: Array) -> tuple[float, float]:
 
 Extend = Callable[[Mapping[str, Array], Mapping[str, int]], dict[str, Array]]
 """Computes derived values (a chain's intermediates) from the drawn ones."""
+
+
+def random_points(
+    problem: Problem, seed: int, draws: int, extend: Extend | None = None
+) -> Iterator[tuple[dict[str, Array], dict[str, int]]]:
+    """Safe random values and sizes for comparing two forms of an answer (not derivatives)."""
+    for draw in range(draws):
+        rng = np.random.default_rng(seed + draw)
+        sizes = draw_sizes(problem.dims(), rng)
+        values = draw_values(problem, sizes, rng, safe=True)
+        yield (extend(values, sizes) if extend is not None else values), sizes
 
 Compact = tuple[Expr, tuple[str, ...], tuple[tuple[str, str], ...]]
 """A compact 2-D form, its indices, and the (kept, dropped) index pairs of its deltas."""
@@ -214,7 +226,7 @@ def _compare(
     for derived_form, numeric_form in zip(forms, expected, strict=True):
         if not np.all(np.isfinite(derived_form)):
             return (np.inf, np.inf)
-        absolute, relative = _error(derived_form, numeric_form)
+        absolute, relative = error_of(derived_form, numeric_form)
         worst_abs, worst_rel = max(worst_abs, absolute), max(worst_rel, relative)
     return worst_abs, worst_rel
 
