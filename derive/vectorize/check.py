@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from derive.engine.evaluate import Array, evaluate, evaluate_poly
-from derive.engine.verify import draw_sizes
+from derive.engine.verify import draw_sizes, error_of
 from derive.expr.nodes import Dim, Expr
 from derive.vectorize.problem import IndexProblem
 
@@ -102,5 +102,4 @@ def _error(form: Expr, values: Mapping[str, Array], sizes: Mapping[str, int],
         derived = np.broadcast_to(derived, expected.shape)
     if not (np.all(np.isfinite(derived)) and np.all(np.isfinite(expected))):
         return float("inf")
-    difference = float(np.max(np.abs(derived - expected))) if expected.size else 0.0
-    return difference / max(1.0, float(np.max(np.abs(expected))) if expected.size else 1.0)
+    return error_of(derived, expected)[1]
