@@ -24,7 +24,7 @@ from derive.engine.steps import (
     Verification,
     WrittenOut,
 )
-from derive.engine.terms import Entry, Poly, Term, mentions, rename, rename_term
+from derive.engine.terms import Entry, Poly, Term, factor_mentions, rename, rename_term
 from derive.engine.textbook import term_forms
 from derive.expr.nodes import (
     Call,
@@ -182,12 +182,6 @@ def _summation_title(work: Work) -> str:
     return "Differentiate one entry"
 
 
-def _mentions_entry(term: Term, name: str) -> int:
-    """How many factors of a term contain an entry of `name` (at any depth)."""
-    return sum(mentions(Poly((Term(term.coeff, (f,)),)), name) or (
-        isinstance(f, Entry) and f.base == Symbol(name)) for f in term.factors)
-
-
 def _summation(work: Work) -> Step:
     y, x = work.output, Symbol(work.wrt)
     a = _entry(y, work.out_indices)
@@ -215,10 +209,9 @@ def _summation(work: Work) -> Step:
         ]
         equations.append(Relation((a, written)))
     else:
-        several = sum(_mentions_entry(t, work.wrt) for t in work.expanded.terms) > 1 or any(
-            _mentions_entry(t, work.wrt) > 1 for t in work.expanded.terms
-        )
-        if several:
+        holders = [f for t in work.expanded.terms for f in t.factors
+                   if factor_mentions(f, work.wrt)]
+        if len(holders) > 1:
             prose += ["By the product rule each factor that contains an entry of ", Math(x),
                       " is differentiated in turn. "]
         prose += [

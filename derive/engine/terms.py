@@ -297,15 +297,16 @@ def _rename_factor_everywhere(factor: Factor, mapping: Mapping[str, str]) -> Fac
 
 def mentions(poly: Poly, name: str) -> bool:
     """Whether the symbol `name` occurs anywhere in `poly` (inside opaque bases too)."""
+    return any(factor_mentions(f, name) for term in poly.terms for f in term.factors)
+
+
+def factor_mentions(factor: Factor, name: str) -> bool:
+    """Whether the symbol `name` occurs in one factor (inside opaque bases and groups too)."""
     from derive.expr.nodes import symbols_in
 
-    for term in poly.terms:
-        for factor in term.factors:
-            match factor:
-                case Entry(base=base) if name in symbols_in(base):
-                    return True
-                case Group(poly=inner) | Apply(arg=inner) | Power(base=inner) if mentions(
-                    inner, name
-                ):
-                    return True
+    match factor:
+        case Entry(base=base):
+            return name in symbols_in(base)
+        case Group(poly=inner) | Apply(arg=inner) | Power(base=inner):
+            return mentions(inner, name)
     return False
