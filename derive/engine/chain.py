@@ -13,14 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from fractions import Fraction
 
 import numpy as np
 
 from derive.engine.differentiate import Variable, differentiate
 from derive.engine.evaluate import Array, evaluate
 from derive.engine.index import ExpansionContext, IndexAllocator, expand_indices
-from derive.engine.reassemble import MatrixTerm, reassemble
+from derive.engine.reassemble import reassemble
 from derive.engine.solve import arrangement_for, output_name, zero_of_shape
 from derive.engine.steps import Layout, Verification
 from derive.engine.sums import remove_sums
@@ -325,10 +324,6 @@ def derive_chain(
                      intermediate_form, substituted, verification)
 
 
-def _as_term(expr: Expr) -> MatrixTerm:
-    return MatrixTerm(Fraction(1), (), expr)
-
-
 def _total(
     name: str,
     expr: Expr,
@@ -432,7 +427,7 @@ def _inline_constants(
     constants = {n: f for n, f in deltas if isinstance(f, Number)}
     if not constants or not symbols_in(form) & set(constants):
         return form
-    return textbook_form([_as_term(substitute(form, constants))], shapes, symmetric)
+    return simplify(substitute(form, constants), shapes, symmetric)
 
 
 def _direct_users(definitions: Sequence[Definition], dependent: set[str], wrt: str) -> list[str]:
