@@ -187,6 +187,22 @@ def declare_symbols(
     return dict(sorted(declared.items())), assumptions
 
 
+def check_variable(problem: Problem, wrt: str, role: str, plural: str, empty: str) -> None:
+    """Refuse a `wrt` that is not a declared symbol, suggesting the closest one.
+
+    `role` completes "it is not ..." ('a symbol of the expression'); `plural` names the
+    candidates ('symbols'); `empty` is the hint when there are none.
+    """
+    if wrt in problem.shapes:
+        return
+    close = difflib.get_close_matches(wrt, list(problem.shapes), n=1)
+    listing = f"the {plural} are " + ", ".join(f"'{n}'" for n in problem.shapes)
+    raise SpecError(
+        f"cannot differentiate with respect to '{wrt}': it is not {role}",
+        hint=f"did you mean '{close[0]}'?" if close else (listing if problem.shapes else empty),
+    )
+
+
 def _check_known(name: str, used: frozenset[str], what: str) -> None:
     if name in used:
         return

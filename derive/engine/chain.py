@@ -45,6 +45,7 @@ from derive.problem import (
     FunctionSpec,
     Problem,
     ShapeSpec,
+    check_variable,
     declare_functions,
     declare_symbols,
 )
@@ -212,15 +213,8 @@ def derive_chain(
     if wrt in by_name:
         raise SpecError(f"'{wrt}' is an intermediate; differentiate by an input symbol",
                         hint="the inputs are " + ", ".join(f"'{n}'" for n in problem.shapes))
-    if wrt not in problem.shapes:
-        import difflib
-
-        close = difflib.get_close_matches(wrt, list(problem.shapes), n=1)
-        raise SpecError(
-            f"cannot differentiate with respect to '{wrt}': it is not an input of the chain",
-            hint=f"did you mean '{close[0]}'?" if close else "the inputs are "
-            + ", ".join(f"'{n}'" for n in problem.shapes),
-        )
+    check_variable(problem, wrt, "an input of the chain", "inputs",
+                   "the chain has no inputs: it is a constant")
     dependent = _depends(definitions, wrt)
     taken = set(problem.shapes) | set(by_name) | set(problem.functions)
     default = "L" if is_scalar(problem.shape) and "L" not in taken else output_name(problem, None)

@@ -27,9 +27,9 @@ from derive.engine.terms import (
 )
 from derive.engine.textbook import textbook_form
 from derive.engine.verify import Axes, check
-from derive.errors import SpecError, UnsupportedError, VerificationError
+from derive.errors import UnsupportedError, VerificationError
 from derive.expr.nodes import Dim, Expr, MatMul, Mul, Number, Ones, Symbol, Transpose
-from derive.problem import Problem
+from derive.problem import Problem, check_variable
 
 DEFAULT_SEED = 20261125
 
@@ -108,17 +108,8 @@ def derive_derivative(
         UnsupportedError: no rule or no matrix form for part of the expression.
         VerificationError: the derived answer disagrees with finite differences.
     """
-    if wrt not in problem.shapes:
-        import difflib
-
-        close = difflib.get_close_matches(wrt, list(problem.shapes), n=1)
-        raise SpecError(
-            f"cannot differentiate with respect to '{wrt}': it is not a symbol of the expression",
-            hint=f"did you mean '{close[0]}'?" if close else (
-                "the symbols are " + ", ".join(f"'{n}'" for n in problem.shapes)
-                if problem.shapes else "the expression has no symbols: it is a constant"
-            ),
-        )
+    check_variable(problem, wrt, "a symbol of the expression", "symbols",
+                   "the expression has no symbols: it is a constant")
     out_symbol = Symbol(output_name(problem, name))
     reserved = set(problem.shapes) | set(problem.dims()) | {out_symbol.name}
     first = ExpansionContext(problem.shapes, IndexAllocator(reserved))
