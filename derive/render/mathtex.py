@@ -60,7 +60,8 @@ class MathPrinter:
             case Dims(dims=dims):
                 return r" \times ".join(dim_to_latex(d) for d in dims)
             case Listing(items=items):
-                return r",\quad ".join(self.print(item) for item in items)
+                # Each item braced: a line-breaking display (breqn) keeps it whole.
+                return r",\quad ".join("{" + self.print(item) + "}" for item in items)
             case ChainSum(terms=terms):
                 return " + ".join(
                     "".join(rf"\sum_{{{i}}} " for i in summed)
