@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from derive.errors import ShapeError, SpecError
+from derive.expr.functions import FUNCTIONS
 from derive.expr.nodes import (
     DERIVED_KINDS,
-    FUNCTIONS,
     GENERIC_KINDS,
     Dim,
     Expr,

@@ -54,8 +54,8 @@ class Solution:
                 "seed": d.verification.seed,
                 "sizes": dict(d.verification.sizes),
                 "draws": d.verification.draws,
-                "max_abs_error": d.verification.max_abs_error,
-                "max_rel_error": d.verification.max_rel_error,
+                "method": d.verification.method,
+                "tolerance": d.verification.tolerance,
             },
             **self._chain_fields(),
             "steps": [

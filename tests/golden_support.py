@@ -1,7 +1,8 @@
 """Golden-file checks shared by the derivative and chain-rule golden tests.
 
 `steps.txt`, `expected.md` and `expected.tex` must match a solution's renderings exactly; with
-DERIVE_UPDATE_GOLDEN=1 they are rewritten instead (review the git diff). LaTeX must keep its
+DERIVE_UPDATE_GOLDEN=1 they are rewritten instead (review the git diff). A missing golden file is
+a failure, never silently created. LaTeX must keep its
 braces, `\\left`/`\\right` and `\\begin`/`\\end` balanced.
 """
 
@@ -26,8 +27,11 @@ class Rendered(Protocol):
 
 def compare_golden(path: Path, actual: str) -> None:
     """Fail with a unified diff when `actual` differs from the golden file at `path`."""
-    if UPDATE or not path.exists():
+    if UPDATE:
         path.write_text(actual, encoding="utf-8")
+    if not path.exists():
+        pytest.fail(f"golden file {path} is missing; create it with DERIVE_UPDATE_GOLDEN=1 "
+                    "and review it")
     expected = path.read_text(encoding="utf-8")
     if actual != expected:
         diff = "".join(difflib.unified_diff(

@@ -14,8 +14,8 @@ from fractions import Fraction
 
 from hypothesis import strategies as st
 
+from derive.expr.functions import ELEMENTWISE_FUNCTIONS
 from derive.expr.nodes import (
-    ELEMENTWISE_FUNCTIONS,
     Add,
     Call,
     Dim,

@@ -20,7 +20,7 @@ from derive.engine.differentiate import Variable, differentiate
 from derive.engine.evaluate import Array, evaluate
 from derive.engine.index import ExpansionContext, IndexAllocator, expand_indices
 from derive.engine.reassemble import reassemble
-from derive.engine.solve import arrangement_for, output_name, zero_of_shape
+from derive.engine.solve import arrangement_for, output_name, raise_unverified, shaped
 from derive.engine.steps import Layout, Verification
 from derive.engine.sums import remove_sums
 from derive.engine.terms import (
@@ -35,8 +35,15 @@ from derive.engine.terms import (
     sum_over,
 )
 from derive.engine.textbook import simplify, textbook_form
-from derive.engine.verify import Axes, Extend, check, error_of, random_points
-from derive.errors import DeriveError, SpecError, VerificationError
+from derive.engine.verify import (
+    Axes,
+    Claims,
+    Extend,
+    check,
+    problem_points,
+    within_tolerance,
+)
+from derive.errors import DeriveError, SpecError
 from derive.expr.nodes import Expr, Number, Symbol, children, symbols_in, with_children
 from derive.expr.parse import Signature, parse
 from derive.expr.shapes import Shape, infer_shape, is_scalar
@@ -52,6 +59,9 @@ from derive.problem import (
 
 Local = Callable[[str, str, tuple[str | None, str | None]], Poly]
 """Computes the local derivative of one link by one of its inputs (as index form)."""
+
+FORM_TOLERANCE = 1e-8
+"""Relative agreement required between two exact forms of one answer (no differences involved)."""
 
 _DEFINITION = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*=(?!=)(.*)$")
 
@@ -272,21 +282,21 @@ def derive_chain(
     intermediate_form: Expr | None = None
     backprop: Expr | None = None
     deltas: list[tuple[str, Expr]] = []
+    substituted = None
     if arrangement is not None:
+        matrix_shape = tuple(space.dim(i) if i else 1 for i in arrangement)
         terms = reassemble(element, *arrangement, shapes, space)
-        intermediate_form = fold(textbook_form(terms, shapes, symmetric), definitions)
-        if not terms:
-            intermediate_form = zero_of_shape(*(space.dim(i) if i else 1 for i in arrangement))
+        intermediate_form = shaped(fold(textbook_form(terms, shapes, symmetric), definitions),
+                                   *matrix_shape)
         if is_scalar(problem.shape) and dependent:
             backprop, deltas = _backprop(
                 definitions, dependent, users, own, var_indices, arrangement, layout, shapes,
                 space, symmetric, local, wrt, out_symbol.name, wrt in symbols_in(main),
             )
-    substitutions = {d.name: d.expr for d in definitions}
-    substituted = None
-    if intermediate_form is not None:
-        substituted = simplify(substitute(intermediate_form, substitutions), problem.shapes,
-                               symmetric)
+            backprop = shaped(backprop, *matrix_shape)
+        substitutions = {d.name: d.expr for d in definitions}
+        substituted = shaped(simplify(substitute(intermediate_form, substitutions),
+                                      problem.shapes, symmetric), *matrix_shape)
 
     def extend(values: Mapping[str, Array], sizes: Mapping[str, int]) -> dict[str, Array]:
         extended = dict(values)
@@ -299,20 +309,18 @@ def derive_chain(
 
     indices = tuple(i for i in out_indices + var_indices if i is not None)
     axes = Axes({n: a for a, n in enumerate(out_indices + var_indices) if n is not None})
-    verification = check(problem, wrt, element, indices, space.ranges, axes, intermediate_form,
-                         arrangement or (None, None), shapes, seed, extend=extend)
+    claims = Claims(element, indices, space.ranges, axes, intermediate_form,
+                    arrangement or (None, None), None)
+    verification = check(problem, wrt, claims, seed, extend=extend)
     if verification.passed:
         for form in (backprop, substituted):
             if form is not None and intermediate_form is not None and not _agree(
                 form, intermediate_form, problem, extend, seed
             ):
                 verification = replace(verification, passed=False)
-    if not verification.passed:
-        raise VerificationError(
-            f"the chain-rule derivative of '{problem.text}' with respect to '{wrt}' failed its "
-            f"numeric check (seed {seed})",
-            hint="this is a bug in derive's rules; please report the expression and definitions",
-        )
+    raise_unverified(
+        verification, f"the chain-rule derivative of '{problem.text}' with respect to '{wrt}'"
+    )
     return ChainWork(problem, definitions, wrt, layout, out_symbol, out_indices, var_indices,
                      own, path, tuple(links), tuple(deltas), element, space, backprop,
                      intermediate_form, substituted, verification)
@@ -435,14 +443,13 @@ def _agree(
     fill: Extend,
     seed: int,
 ) -> bool:
-    """Whether two forms of the answer take the same values at random points."""
-    for values, sizes in random_points(problem, seed + 500, 2, fill):
+    """Whether two forms of the answer take the same values at the check's random points."""
+    points, _ = problem_points(problem, seed, 2)
+    for point in points:
         with np.errstate(all="ignore"):
-            a, b = evaluate(first, values, sizes), evaluate(second, values, sizes)
-        if a.shape != b.shape and a.size != 1 and b.size != 1:
-            return False
-        shape = np.broadcast_shapes(a.shape, b.shape)
-        if not error_of(np.broadcast_to(a, shape), np.broadcast_to(b, shape))[1] <= 1e-8:
+            values = fill(point.values, point.sizes)
+            a, b = evaluate(first, values, point.sizes), evaluate(second, values, point.sizes)
+        if not within_tolerance(a, b, FORM_TOLERANCE, 0.0):
             return False
     return True
 

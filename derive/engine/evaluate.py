@@ -14,7 +14,18 @@ import numpy as np
 from numpy.typing import NDArray
 
 from derive.engine.generic import generic_value
-from derive.engine.terms import Apply, Delta, Entry, Factor, Group, Poly, Power, Size
+from derive.engine.terms import (
+    Apply,
+    Delta,
+    Entry,
+    Factor,
+    Group,
+    Poly,
+    Power,
+    Size,
+    free_indices,
+)
+from derive.expr.functions import BUILTINS
 from derive.expr.nodes import (
     Add,
     Call,
@@ -35,83 +46,95 @@ from derive.expr.nodes import (
 
 Array = NDArray[np.float64]
 
-_ELEMENTWISE: dict[str, Callable[[Array], Array]] = {
-    "exp": np.exp,
-    "log": np.log,
-    "sin": np.sin,
-    "cos": np.cos,
-    "tanh": np.tanh,
-    "sqrt": np.sqrt,
-    "sigmoid": lambda a: 1.0 / (1.0 + np.exp(-a)),
-}
+Observer = Callable[[Expr, tuple[Array, ...]], None]
+"""Called with each function application, power and division and its operands' values."""
 
 
-def evaluate(expr: Expr, values: Mapping[str, Array], sizes: Mapping[str, int]) -> Array:
+def evaluate(
+    expr: Expr,
+    values: Mapping[str, Array],
+    sizes: Mapping[str, int],
+    observe: Observer | None = None,
+) -> Array:
     """Evaluate a matrix expression; every symbol's value is a 2-D array.
+
+    A sub-expression shared by reference (a chain's substituted intermediates) is computed once.
+    `observe` sees every Call, Pow and Div node with its operands' values before it is applied.
 
     Example:
         >>> from derive.expr.parse import parse
         >>> evaluate(parse("x.T @ x"), {"x": np.array([[1.0], [2.0]])}, {}).item()
         5.0
     """
-    match expr:
-        case Symbol(name=name) if name in values:
-            return values[name]
-        case Symbol(name=name):
-            # A scalar named like a dimension is that dimension's size (Σ_k δ_kk = n).
-            return np.array([[float(sizes[name])]])
-        case Number(value=value):
-            return np.array([[float(value)]], dtype=np.float64)
-        case Identity(dim=dim):
-            return np.eye(_size(dim, sizes))
-        case Ones(dim=dim):
-            return np.ones((_size(dim, sizes), 1))
-        case Neg(operand=operand):
-            return -evaluate(operand, values, sizes)
-        case Add(left=left, right=right):
-            return evaluate(left, values, sizes) + evaluate(right, values, sizes)
-        case Sub(left=left, right=right):
-            return evaluate(left, values, sizes) - evaluate(right, values, sizes)
-        case MatMul(left=left, right=right):
-            return evaluate(left, values, sizes) @ evaluate(right, values, sizes)
-        case Mul(left=left, right=right):
-            return evaluate(left, values, sizes) * evaluate(right, values, sizes)
-        case Div(left=left, right=right):
-            return evaluate(left, values, sizes) / evaluate(right, values, sizes)
-        case Pow(base=base, exponent=exponent):
-            return np.power(evaluate(base, values, sizes), evaluate(exponent, values, sizes))
-        case Transpose(operand=operand):
-            return evaluate(operand, values, sizes).T
-        case Call(kind=str(kind), func=func, size=size, args=(arg,)):
-            count = None if size is None else _size(size, sizes)
-            return generic_value(func, kind, count, evaluate(arg, values, sizes))
-        case Call(func=func, args=(arg,)):
-            return _call(func, evaluate(arg, values, sizes))
-    raise TypeError(f"cannot evaluate {type(expr).__name__}")
+    return _Evaluator(values, sizes, observe).value(expr)
+
+
+class _Evaluator:
+    def __init__(
+        self, values: Mapping[str, Array], sizes: Mapping[str, int], observe: Observer | None
+    ) -> None:
+        self.values = values
+        self.sizes = sizes
+        self.observe = observe
+        self.memo: dict[int, tuple[Expr, Array]] = {}
+
+    def value(self, expr: Expr) -> Array:
+        key = id(expr)
+        if key in self.memo:
+            return self.memo[key][1]
+        result = self.compute(expr)
+        self.memo[key] = (expr, result)  # keeps expr alive, so its id is not reused
+        return result
+
+    def compute(self, expr: Expr) -> Array:
+        match expr:
+            case Symbol(name=name) if name in self.values:
+                return self.values[name]
+            case Symbol(name=name):
+                # A scalar named like a dimension is that dimension's size (Σ_k δ_kk = n).
+                return np.array([[float(self.sizes[name])]])
+            case Number(value=value):
+                return np.array([[float(value)]], dtype=np.float64)
+            case Identity(dim=dim):
+                return np.eye(_size(dim, self.sizes))
+            case Ones(dim=dim):
+                return np.ones((_size(dim, self.sizes), 1))
+            case Neg(operand=operand):
+                return -self.value(operand)
+            case Transpose(operand=operand):
+                return self.value(operand).T
+            case Add(left=left, right=right):
+                return self.value(left) + self.value(right)
+            case Sub(left=left, right=right):
+                return self.value(left) - self.value(right)
+            case MatMul(left=left, right=right):
+                return self.value(left) @ self.value(right)
+            case Mul(left=left, right=right):
+                return self.value(left) * self.value(right)
+            case Div(left=left, right=right):
+                numerator, divisor = self.value(left), self.value(right)
+                self.seen(expr, numerator, divisor)
+                return numerator / divisor
+            case Pow(base=base, exponent=exponent):
+                base_value, power = self.value(base), self.value(exponent)
+                self.seen(expr, base_value, power)
+                return np.power(base_value, power)
+            case Call(kind=str(kind), func=func, size=size, args=(arg,)):
+                count = None if size is None else _size(size, self.sizes)
+                return generic_value(func, kind, count, self.value(arg))
+            case Call(func=func, args=(arg,)):
+                argument = self.value(arg)
+                self.seen(expr, argument)
+                return BUILTINS[func].numpy(argument)
+        raise TypeError(f"cannot evaluate {type(expr).__name__}")
+
+    def seen(self, expr: Expr, *operands: Array) -> None:
+        if self.observe is not None:
+            self.observe(expr, operands)
 
 
 def _size(dim: Dim, sizes: Mapping[str, int]) -> int:
     return dim if isinstance(dim, int) else sizes[dim]
-
-
-def _call(func: str, value: Array) -> Array:
-    if func in _ELEMENTWISE:
-        return _ELEMENTWISE[func](value)
-    if func == "tr":
-        return np.array([[np.trace(value)]])
-    if func == "det":
-        return np.array([[np.linalg.det(value)]])
-    if func == "logdet":
-        return np.array([[np.log(np.linalg.det(value))]])
-    if func == "inv":
-        return np.asarray(np.linalg.inv(value), dtype=np.float64)
-    if func == "norm":
-        return np.array([[np.sqrt(np.sum(value * value))]])
-    if func == "sum":
-        return np.array([[np.sum(value)]])
-    if func == "diag":
-        return np.diag(value.reshape(-1))
-    raise TypeError(f"cannot evaluate function {func}")
 
 
 def evaluate_poly(
@@ -176,7 +199,7 @@ def _factor(
             inner = evaluate_poly(arg, free, ranges, values, sizes)
             if kind is not None:
                 return generic_value(func, kind, None, inner), free
-            return _ELEMENTWISE[func](inner), free
+            return BUILTINS[func].numpy(inner), free
         case Power(base=base, exponent=exponent):
             free = _free(base)
             inner = evaluate_poly(base, free, ranges, values, sizes)
@@ -185,6 +208,4 @@ def _factor(
 
 
 def _free(poly: Poly) -> tuple[str, ...]:
-    from derive.engine.terms import free_indices
-
     return free_indices(poly)

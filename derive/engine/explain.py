@@ -23,6 +23,7 @@ from derive.engine.steps import (
     StepKind,
     Verification,
     WrittenOut,
+    format_tolerance,
 )
 from derive.engine.terms import Entry, Poly, Term, factor_mentions, rename, rename_term
 from derive.engine.textbook import term_forms
@@ -391,14 +392,6 @@ def _reassembly_tensor(work: Work) -> Step:
     return Step(StepKind.REASSEMBLY, "Arrange the entries", tuple(prose), tuple(equations))
 
 
-def bound(error: float) -> str:
-    """A power-of-ten bound, stable across machines where the last digits of an error are not."""
-    import math
-
-    exponent = max(-15, math.ceil(math.log10(error))) if error > 0 else -15
-    return f"1e{exponent}"
-
-
 def _check(work: Work) -> Step:
     v = work.verification
     forms = "the entry formula and the matrix"
@@ -408,7 +401,7 @@ def _check(work: Work) -> Step:
 
 
 def check_prose(v: Verification, forms: str, extra: str = "") -> tuple[str | Math, ...]:
-    """The sentence of a check step: sizes, draws, seed, method and the error bound."""
+    """The sentence of a check step: sizes, draws, seed, method and the tolerance enforced."""
     prose: list[str | Math] = ["Check with random numbers: "]
     if v.sizes:
         prose.append("sizes ")
@@ -417,7 +410,7 @@ def check_prose(v: Verification, forms: str, extra: str = "") -> tuple[str | Mat
         prose.append(", ")
     prose.append(
         f"{v.draws} random draws (seed {v.seed}){extra}. {v.method.capitalize()} agree with "
-        f"{forms}: the largest relative error is below {bound(v.max_rel_error)}."
+        f"{forms} to within a relative {format_tolerance(v.tolerance)}."
     )
     return tuple(prose)
 

@@ -13,7 +13,7 @@ from fractions import Fraction
 from derive.engine.differentiate import Variable, differentiate
 from derive.engine.index import ExpansionContext, IndexAllocator, expand_indices
 from derive.engine.reassemble import MatrixTerm, reassemble
-from derive.engine.steps import Derivation, Layout, Step, Verification
+from derive.engine.steps import Derivation, Layout, Step, Verification, format_tolerance
 from derive.engine.sums import remove_sums
 from derive.engine.terms import (
     Delta,
@@ -26,7 +26,7 @@ from derive.engine.terms import (
     rename_term,
 )
 from derive.engine.textbook import textbook_form
-from derive.engine.verify import Axes, check
+from derive.engine.verify import Axes, Claims, check
 from derive.errors import UnsupportedError, VerificationError
 from derive.expr.nodes import Dim, Expr, MatMul, Mul, Number, Ones, Symbol, Transpose
 from derive.problem import Problem, check_variable
@@ -140,42 +140,54 @@ def derive_derivative(
     compact: Expr | None = None
     compact_indices: tuple[str, ...] = ()
     pairs: tuple[tuple[str, str], ...] = ()
-    result_shapes = dict(problem.shapes)
     if arrangement is not None:
         raw_terms = tuple(reassemble(element, *arrangement, problem.shapes, space))
-        result = textbook_form(list(raw_terms), problem.shapes, symmetric)
-        if not raw_terms:
-            result = zero_of_shape(*(space.dim(i) if i else 1 for i in arrangement))
+        result = shaped(textbook_form(list(raw_terms), problem.shapes, symmetric),
+                        *(space.dim(i) if i else 1 for i in arrangement))
     else:
         compact, compact_indices, pairs = _compact(
             element, out_indices, var_indices, problem, space, symmetric
         )
-    verification = check(
-        problem, wrt, element, indices, space.ranges, _axes(out_indices, var_indices),
-        result, arrangement or (None, None), result_shapes, seed,
-        compact=(compact, compact_indices, pairs) if compact is not None else None,
+    claims = Claims(
+        element, indices, space.ranges, _axes(out_indices, var_indices), result,
+        arrangement or (None, None),
+        (compact, compact_indices, pairs) if compact is not None else None,
     )
-    if not verification.passed and verification.draws == 0:
-        # Every draw was undefined or ill-conditioned: decline, this is not a wrong rule.
-        raise VerificationError(
-            f"cannot check the derivative of '{problem.text}': the expression is undefined at "
-            "the random test points (a singular matrix or a value outside a function's domain)",
-            hint="declare assumptions (spd, invertible, positive) or shapes for which it is "
-            "defined",
-        )
-    if not verification.passed:
-        sizes = ", ".join(f"{k}={v}" for k, v in verification.sizes)
-        raise VerificationError(
-            f"the derivative of '{problem.text}' with respect to '{wrt}' failed its numeric "
-            f"check (seed {seed}, sizes {sizes or 'none'}, largest absolute error "
-            f"{verification.max_abs_error:.3g}, relative {verification.max_rel_error:.3g})",
-            hint="this is a bug in derive's rules; please report the expression",
-        )
+    verification = check(problem, wrt, claims, seed)
+    raise_unverified(verification, f"the derivative of '{problem.text}' with respect to '{wrt}'")
     return Work(
         problem, wrt, layout, out_symbol, out_indices, var_indices, space, expanded,
         differentiated, element, arrangement, raw_terms, result, compact, compact_indices,
         pairs, verification,
     )
+
+
+def raise_unverified(verification: Verification, what: str) -> None:
+    """Refuse an unverified answer: honestly when no point could be checked, else as a bug.
+
+    Raises:
+        VerificationError: the check found no usable point, or the answer disagreed.
+    """
+    if verification.passed:
+        return
+    if verification.draws == 0:
+        raise VerificationError(
+            f"cannot check {what}: {verification.reason}",
+            hint="declare assumptions (positive, spd, invertible) or shapes for which the "
+            "expression and its derivative are defined, or simplify the expression",
+        )
+    sizes = ", ".join(f"{k}={v}" for k, v in verification.sizes)
+    raise VerificationError(
+        f"{what} failed its numeric check (seed {verification.seed}, sizes "
+        f"{sizes or 'none'}): finite differences disagree beyond a relative "
+        f"{format_tolerance(verification.tolerance)}",
+        hint="this is a bug in derive's rules; please report the expression",
+    )
+
+
+def shaped(result: Expr, rows: Dim, cols: Dim) -> Expr:
+    """`result`, or the zero matrix of shape rows × cols when everything cancelled to 0."""
+    return zero_of_shape(rows, cols) if result == Number(Fraction(0)) else result
 
 
 def zero_of_shape(rows: Dim, cols: Dim) -> Expr:
@@ -234,9 +246,8 @@ def _compact(
         matrix_terms = reassemble(reduced, row, col, problem.shapes, space)
     except UnsupportedError:
         return None, (), ()
-    compact = textbook_form(matrix_terms, problem.shapes, symmetric)
-    if compact == Number(Fraction(0)):
-        compact = zero_of_shape(space.dim(row) if row else 1, space.dim(col) if col else 1)
+    compact = shaped(textbook_form(matrix_terms, problem.shapes, symmetric),
+                     space.dim(row) if row else 1, space.dim(col) if col else 1)
     return compact, remaining, tuple(pairs)
 
 
@@ -304,7 +315,9 @@ __all__ = [
     "arrangement_for",
     "derive_derivative",
     "output_name",
+    "raise_unverified",
     "result_shape",
+    "shaped",
     "to_derivation",
     "zero_of_shape",
 ]

@@ -120,15 +120,31 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Verification:
-    """The outcome of the numeric check of a result against finite differences."""
+    """The outcome of the numeric check of a result against finite differences.
+
+    `tolerance` is the relative agreement the check enforces (what the steps state; the
+    measured rounding error depends on the CPU and is not kept). `reason` says why no point
+    could be checked when `draws` is 0.
+    """
 
     passed: bool
     seed: int
     sizes: tuple[tuple[str, int], ...]
     draws: int
-    max_abs_error: float
-    max_rel_error: float
     method: str = "central finite differences"
+    tolerance: float = 1e-6
+    reason: str | None = None
+
+
+def format_tolerance(tolerance: float) -> str:
+    """A tolerance as people write it, the same on every machine.
+
+    Example:
+        >>> format_tolerance(1e-6), format_tolerance(2.5e-8)
+        ('1e-6', '2.5e-8')
+    """
+    mantissa, exponent = f"{tolerance:.1e}".split("e")
+    return f"{mantissa.removesuffix('.0')}e{int(exponent)}"
 
 
 @dataclass(frozen=True, slots=True)

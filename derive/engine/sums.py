@@ -36,7 +36,12 @@ def remove_sums(poly: Poly, space: IndexSpace) -> Poly:
         'W[i,k]'
     """
     terms = [_merge_powers(_collapse(_inner(term, space), space)) for term in poly.terms]
-    return collect_terms(Poly(tuple(t for t in terms if t.coeff != 0)))
+    return collect_terms(Poly(tuple(t for t in terms if t.coeff != 0 and not _has_zero(t))))
+
+
+def _has_zero(term: Term) -> bool:
+    """Whether a factor cancelled to nothing: x_i (δ_ij - δ_ij) is zero, not a term."""
+    return any(isinstance(f, Group) and f.poly.is_zero() for f in term.factors)
 
 
 def _inner(term: Term, space: IndexSpace) -> Term:

@@ -1,32 +1,41 @@
-"""The numeric check: compare a derived answer with central finite differences.
+"""The numeric check: compare a derived answer with finite differences at general points.
 
-Each dimension name gets its own size (2..7, all different, so a missing transpose cannot hide
-behind a square matrix); values honour the assumptions (spd: R R^T + n I; invertible: diagonally
-dominant; positive: in [0.5, 2]); matrices inside inv/det/logdet are drawn well conditioned.
-When the function is undefined at the draw (log of a negative, say) the draw is repeated with
-positive entries and spd matrices. The element formula and the matrix form are checked separately.
+The points come from `points.sample_points` (signed values, non-symmetric matrices, a size per
+dimension name, domains and conditioning respected). At each point the entry formula, the matrix
+form and the compact form are compared separately with central differences (one Richardson
+step); when those are too coarse, the exact complex-step derivative decides. Shapes are always
+compared, zeros included.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from fractions import Fraction
-from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
 
 from derive.engine.evaluate import Array, evaluate, evaluate_poly
+from derive.engine.points import (
+    Obstacle,
+    Point,
+    Symbols,
+    conditioned_symbols,
+    explain_failure,
+    inspect_expression,
+    sample_points,
+)
 from derive.engine.steps import Verification
 from derive.engine.terms import Poly
-from derive.expr.nodes import Call, Dim, Expr, children
-from derive.expr.shapes import Shape
+from derive.expr.nodes import Dim, Expr
 from derive.problem import Problem
 
 RELATIVE_TOLERANCE = 1e-6
-"""Largest accepted |derived - numeric| / max(1, |numeric|) over all entries."""
+"""Largest accepted |derived - numeric| relative to the larger of the two, entry by entry max."""
+
+NOISE = 1e-9
+"""Rounding noise allowed in a finite difference, relative to max(1, |function value|)."""
 
 STEP = 1e-4
 DRAWS = 2
@@ -39,54 +48,44 @@ class Axes:
     positions: Mapping[str, int]
 
 
-def draw_sizes(dims: tuple[str, ...], rng: np.random.Generator) -> dict[str, int]:
-    """Give each dimension name a different size, 2 and up."""
-    pool = list(range(2, max(8, len(dims) + 2)))
-    rng.shuffle(pool)
-    return {name: pool[position] for position, name in enumerate(dims)}
+def symbols_of(problem: Problem) -> Symbols:
+    """What the point sampler needs to know about a problem's symbols."""
+    return Symbols(problem.shapes, problem.assumptions, problem.dims(),
+                   conditioned_symbols(problem.expr))
 
 
-def _conditioned(expr: Expr) -> set[str]:
-    """Symbols that appear inside inv, det or logdet."""
-    found: set[str] = set()
-    if isinstance(expr, Call) and expr.func in ("inv", "det", "logdet"):
-        from derive.expr.nodes import symbols_in
-
-        found |= symbols_in(expr)
-    for child in children(expr):
-        found |= _conditioned(child)
-    return found
-
-
-def draw_values(
-    problem: Problem, sizes: Mapping[str, int], rng: np.random.Generator, *, safe: bool
-) -> dict[str, Array]:
-    """Random values for every symbol, honouring assumptions; `safe` makes everything positive."""
-    conditioned = _conditioned(problem.expr)
-    values: dict[str, Array] = {}
-    for name, (rows, cols) in problem.shapes.items():
-        if name in sizes and (rows, cols) == (1, 1):
-            values[name] = np.array([[float(sizes[name])]])
-            continue
-        r, c = _size(rows, sizes), _size(cols, sizes)
-        props = problem.assumptions.get(name, frozenset())
-        if "positive" in props or safe:
-            value = rng.uniform(0.5, 2.0, (r, c))
+def problem_points(problem: Problem, seed: int, count: int) -> tuple[list[Point], str]:
+    """Up to `count` usable points for `problem`, and why there are fewer when there are."""
+    points: list[Point] = []
+    failed: list[list[Obstacle]] = []
+    for outcome in sample_points(symbols_of(problem), inspect_expression(problem.expr), seed):
+        if isinstance(outcome, Point):
+            points.append(outcome)
+            if len(points) == count:
+                break
         else:
-            value = rng.standard_normal((r, c))
-        if r == c and r > 1:
-            if "spd" in props or (safe and name in conditioned):
-                value = value @ value.T + r * np.eye(r)
-            elif "symmetric" in props:
-                value = (value + value.T) / 2
-            if ("invertible" in props or name in conditioned) and "spd" not in props:
-                value = value + (r + 1) * np.eye(r)
-        values[name] = value
-    return values
+            failed.append(outcome)
+    return points, explain_failure(failed)
 
 
-def _size(dim: Dim, sizes: Mapping[str, int]) -> int:
-    return dim if isinstance(dim, int) else sizes[dim]
+def within_tolerance(derived: Array, expected: Array, tolerance: float, noise: float) -> bool:
+    """|derived - expected| <= tolerance × the larger magnitude + noise, for every entry.
+
+    Example:
+        >>> within_tolerance(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-9]), 1e-8, 0.0)
+        True
+        >>> within_tolerance(np.zeros(2), np.array([1e-7, 0.0]), 1e-6, 1e-9)
+        False
+    """
+    if derived.shape != expected.shape:
+        return False
+    if not (np.all(np.isfinite(derived)) and np.all(np.isfinite(expected))):
+        return False
+    if not expected.size:
+        return True
+    difference = float(np.max(np.abs(derived - expected)))
+    scale = max(float(np.max(np.abs(expected))), float(np.max(np.abs(derived))))
+    return difference <= tolerance * scale + noise
 
 
 def full_derivative(
@@ -113,26 +112,8 @@ def full_derivative(
     return result
 
 
-def error_of(derived: Array, numeric: Array) -> tuple[float, float]:
-    """(largest absolute difference, that difference relative to max(1, largest |numeric|))."""
-    difference = float(np.max(np.abs(derived - numeric))) if numeric.size else 0.0
-    scale = max(1.0, float(np.max(np.abs(numeric))) if numeric.size else 1.0)
-    return difference, difference / scale
-
-
 Extend = Callable[[Mapping[str, Array], Mapping[str, int]], dict[str, Array]]
 """Computes derived values (a chain's intermediates) from the drawn ones."""
-
-
-def random_points(
-    problem: Problem, seed: int, draws: int, extend: Extend | None = None
-) -> Iterator[tuple[dict[str, Array], dict[str, int]]]:
-    """Safe random values and sizes for comparing two forms of an answer (not derivatives)."""
-    for draw in range(draws):
-        rng = np.random.default_rng(seed + draw)
-        sizes = draw_sizes(problem.dims(), rng)
-        values = draw_values(problem, sizes, rng, safe=True)
-        yield (extend(values, sizes) if extend is not None else values), sizes
 
 Compact = tuple[Expr, tuple[str, ...], tuple[tuple[str, str], ...]]
 """A compact 2-D form, its indices, and the (kept, dropped) index pairs of its deltas."""
@@ -152,83 +133,82 @@ class Claims:
     compact: Compact | None
 
 
-MAX_ATTEMPTS = 8
-"""Size and value draws tried before an expression is declared undefined at random points."""
-
-
 def check(
-    problem: Problem,
-    wrt: str,
-    element: Poly,
-    indices: tuple[str, ...],
-    ranges: Mapping[str, Dim],
-    axes: Axes,
-    result: Expr | None,
-    arrangement: tuple[str | None, str | None],
-    result_shapes: Mapping[str, Shape],
-    seed: int,
-    compact: Compact | None = None,
-    extend: Extend | None = None,
+    problem: Problem, wrt: str, claims: Claims, seed: int, extend: Extend | None = None
 ) -> Verification:
-    """Check the element formula and the matrix answer against finite differences.
+    """Check every form a derivation claims against finite differences at `DRAWS` points.
 
-    `extend` adds derived values (intermediates of a chain) before the answer is evaluated.
-
-    Draws where the expression is undefined or ill-conditioned (a singular matrix inside inv,
-    say) are skipped; when central differences disagree, the exact complex-step derivative
-    decides. Returns the worst errors over all draws and all forms.
+    `extend` adds derived values (a chain's intermediates and δs) before the claims are
+    evaluated. A verification with no draws means no usable point was found; its `reason` says
+    why (a function outside its domain at every point, say).
     """
-    claims = Claims(element, indices, ranges, axes, result, arrangement, compact)
-    worst_abs = worst_rel = 0.0
-    first_sizes: dict[str, int] = {}
-    done = 0
+    failed: list[list[Obstacle]] = []
+    used: list[Point] = []
     method = "central finite differences"
-    for attempt in range(MAX_ATTEMPTS):
-        if done == DRAWS:
+    passed = True
+    symbols = symbols_of(problem)
+    for outcome in sample_points(symbols, inspect_expression(problem.expr), seed):
+        if len(used) == DRAWS:
             break
-        rng = np.random.default_rng(seed + attempt)
-        sizes = draw_sizes(problem.dims(), rng)
-        point = _point(problem, wrt, sizes, rng)
-        if point is None:
+        if not isinstance(outcome, Point):
+            failed.append(outcome)
             continue
-        values, numeric = point
-        if extend is not None:
-            with np.errstate(all="ignore"):
-                values = extend(values, sizes)
+        values, sizes = outcome.values, outcome.sizes
         with np.errstate(all="ignore"):
-            errors = _compare(claims, values, sizes, numeric)
-            if errors is not None and errors[1] > RELATIVE_TOLERANCE:
+            numeric, noise = _numeric(problem, wrt, values, sizes)
+            if numeric is None:
+                failed.append([Obstacle("finite differences are not finite")])
+                continue
+            claimed = extend(values, sizes) if extend is not None else values
+            agree = _agree(claims, claimed, sizes, numeric, noise)
+            if agree is False:
                 exact = _complex_step(problem, wrt, values, sizes)
-                if exact is not None:
+                if exact is not None and _agree(claims, claimed, sizes, exact, noise) is True:
                     method = "complex-step finite differences"
-                    errors = _compare(claims, values, sizes, exact)
-        if errors is None:
-            return Verification(False, seed, tuple(sorted(sizes.items())), done + 1,
-                                np.inf, np.inf, method)
-        first_sizes = first_sizes or sizes
-        done += 1
-        worst_abs, worst_rel = max(worst_abs, errors[0]), max(worst_rel, errors[1])
-    if done == 0:
-        return Verification(False, seed, (), 0, np.inf, np.inf, method)
-    passed = worst_rel <= RELATIVE_TOLERANCE
-    return Verification(passed, seed, tuple(sorted(first_sizes.items())), done, worst_abs,
-                        worst_rel, method)
+                    agree = True
+        used.append(outcome)
+        passed = passed and agree is True
+        if agree is None:
+            break  # a wrong shape: nothing more to learn
+    sizes_used = tuple(sorted(used[0].sizes.items())) if used else ()
+    reason = None if used else explain_failure(failed)
+    return Verification(passed and bool(used), seed, sizes_used, len(used), method,
+                        RELATIVE_TOLERANCE, reason)
 
 
-def _compare(
-    claims: Claims, values: Mapping[str, Array], sizes: Mapping[str, int], numeric: Array
-) -> tuple[float, float] | None:
-    """Worst (absolute, relative) error over the derived forms; None for a wrong shape."""
+def _numeric(
+    problem: Problem, wrt: str, values: Mapping[str, Array], sizes: Mapping[str, int]
+) -> tuple[Array | None, float]:
+    """The finite-difference derivative at a point and the rounding noise it may carry."""
+
+    def function(point: Mapping[str, Array]) -> Array:
+        return evaluate(problem.expr, point, sizes)
+
+    try:
+        numeric = full_derivative(function, values, wrt)
+        value = function(values)
+    except np.linalg.LinAlgError:
+        return None, 0.0
+    if not (np.all(np.isfinite(numeric)) and np.all(np.isfinite(value))):
+        return None, 0.0
+    return numeric, NOISE * max(1.0, float(np.max(np.abs(value))))
+
+
+def _agree(
+    claims: Claims,
+    values: Mapping[str, Array],
+    sizes: Mapping[str, int],
+    numeric: Array,
+    noise: float,
+) -> bool | None:
+    """Whether every claimed form matches the numeric derivative; None for a wrong shape."""
     forms, expected = _forms(claims, values, sizes, numeric)
     if forms is None:
         return None
-    worst_abs = worst_rel = 0.0
-    for derived_form, numeric_form in zip(forms, expected, strict=True):
-        if not np.all(np.isfinite(derived_form)):
-            return (np.inf, np.inf)
-        absolute, relative = error_of(derived_form, numeric_form)
-        worst_abs, worst_rel = max(worst_abs, absolute), max(worst_rel, relative)
-    return worst_abs, worst_rel
+    return all(
+        within_tolerance(derived, target, RELATIVE_TOLERANCE, noise)
+        for derived, target in zip(forms, expected, strict=True)
+    )
 
 
 def _forms(
@@ -242,60 +222,22 @@ def _forms(
     if result is not None:
         derived = evaluate(result, values, sizes)
         expected.append(_arranged(named, indices, claims.arrangement))
-        if derived.shape != expected[-1].shape and not _is_zero(result):
+        if derived.shape != expected[-1].shape:
             return None, expected
-        forms.append(np.broadcast_to(derived, expected[-1].shape))
+        forms.append(derived)
     if compact is not None:
         compact_expr, kept, pairs = compact
         diagonal, order = _diagonal(named, indices, pairs)
         # G may drop axes it does not depend on: broadcast it along them.
         axes_shape = tuple(n if i in kept else 1 for i, n in zip(order, diagonal.shape,
                                                                   strict=True))
-        compact_values = evaluate(compact_expr, values, sizes).reshape(axes_shape)
-        forms.append(np.broadcast_to(compact_values, diagonal.shape).reshape(-1))
+        compact_values = evaluate(compact_expr, values, sizes)
+        if compact_values.size != int(np.prod(axes_shape)):
+            return None, expected
+        forms.append(np.broadcast_to(compact_values.reshape(axes_shape),
+                                     diagonal.shape).reshape(-1))
         expected.append(diagonal.reshape(-1))
     return forms, expected
-
-
-def _is_zero(expr: Expr) -> bool:
-    from derive.expr.nodes import Mul, Number
-
-    zero = Number(Fraction(0))
-    return expr == zero or (isinstance(expr, Mul) and expr.left == zero)
-
-
-CONDITION_LIMIT = 1e10
-
-
-def _point(
-    problem: Problem, wrt: str, sizes: Mapping[str, int], rng: np.random.Generator
-) -> tuple[dict[str, Array], Array] | None:
-    """Values at which the expression is defined and well conditioned, and its derivative there."""
-
-    def function(values: Mapping[str, Array]) -> Array:
-        return evaluate(problem.expr, values, sizes)
-
-    for safe in (False, True):
-        values = draw_values(problem, sizes, rng, safe=safe)
-        with np.errstate(all="ignore"):
-            try:
-                if not _well_conditioned(problem.expr, values, sizes):
-                    continue
-                numeric = full_derivative(function, values, wrt)
-            except np.linalg.LinAlgError:
-                continue
-        if np.all(np.isfinite(numeric)):
-            return values, numeric
-    return None
-
-
-def _well_conditioned(expr: Expr, values: Mapping[str, Array], sizes: Mapping[str, int]) -> bool:
-    """Whether every matrix inside inv, det and logdet is far from singular at these values."""
-    if isinstance(expr, Call) and expr.func in ("inv", "det", "logdet"):
-        matrix = evaluate(expr.args[0], values, sizes)
-        if matrix.shape[0] > 1 and not np.linalg.cond(matrix) < CONDITION_LIMIT:
-            return False
-    return all(_well_conditioned(child, values, sizes) for child in children(expr))
 
 
 def _complex_step(
@@ -326,7 +268,7 @@ def _complex_step_at(
                 shifted = base.copy()
                 shifted[p, q] += step * 1j
                 # evaluate() is dtype-generic: numpy carries the complex step through it.
-                high = evaluate(problem.expr, {**values, wrt: cast(Array, shifted)}, sizes)
+                high = evaluate(problem.expr, {**values, wrt: shifted}, sizes)  # type: ignore[dict-item]
                 result[:, :, p, q] = np.imag(high) / step
     except (np.linalg.LinAlgError, TypeError, ValueError, np.exceptions.ComplexWarning):
         return None

@@ -17,13 +17,6 @@ Dim = int | str
 
 NO_SPAN = Span(0, 0)
 
-ELEMENTWISE_FUNCTIONS = ("exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt")
-"""Scalar functions applied entry by entry to arrays."""
-
-MATRIX_FUNCTIONS = ("tr", "det", "logdet", "inv", "norm", "sum", "diag")
-"""Functions of a whole vector or matrix."""
-
-FUNCTIONS = MATRIX_FUNCTIONS + ELEMENTWISE_FUNCTIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +107,9 @@ class Transpose:
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """A function applied to one argument: a built-in from `FUNCTIONS`, or a declared generic
-    function when `kind` is set (see `GenericKind`); `size` is a vector function's output size.
+    """A function applied to one argument: a built-in (`functions.BUILTINS`), or a declared
+    generic function when `kind` is set (see `GENERIC_KINDS`); `size` is a vector function's
+    output size.
     """
 
     func: str

@@ -14,9 +14,8 @@ from collections.abc import Mapping
 from fractions import Fraction
 
 from derive.errors import ExprSyntaxError, Span
+from derive.expr.functions import ELEMENTWISE_FUNCTIONS, FUNCTIONS
 from derive.expr.nodes import (
-    ELEMENTWISE_FUNCTIONS,
-    FUNCTIONS,
     Add,
     Call,
     Dim,

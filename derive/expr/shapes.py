@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from derive.errors import ShapeError, Span
+from derive.expr.functions import ELEMENTWISE_FUNCTIONS
 from derive.expr.nodes import (
-    ELEMENTWISE_FUNCTIONS,
     Add,
     Call,
     Dim,

@@ -1,9 +1,9 @@
 """The numeric check of `derive vectorize`: matrix forms against the index expression.
 
-Every dimension gets a different size (so a missing transpose cannot hide behind a square
-matrix), every symbol random values; the index expression is evaluated with `evaluate_poly` and
-each form with `evaluate`. A draw where the index expression is undefined (log of a negative)
-is repeated with positive values.
+The points are those of the derivative checks (`engine.points`): a different size per dimension
+name, so a missing transpose cannot hide behind a square matrix, and signed values. The index
+expression is evaluated with `evaluate_poly` and each form with `evaluate`; both are exact, so
+they must agree to a relative 1e-8.
 """
 
 from __future__ import annotations
@@ -14,22 +14,26 @@ from dataclasses import dataclass
 import numpy as np
 
 from derive.engine.evaluate import Array, evaluate, evaluate_poly
-from derive.engine.verify import draw_sizes, error_of
+from derive.engine.points import Obstacle, Point, Symbols, sample_points
+from derive.engine.terms import mentions
+from derive.engine.verify import within_tolerance
 from derive.expr.nodes import Dim, Expr
 from derive.vectorize.problem import IndexProblem
 
 DRAWS = 2
 RELATIVE_TOLERANCE = 1e-8
+ROUNDING = 1e-12
 
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """Per form: whether it matched on every draw, and its largest relative error."""
+    """Per form: whether it matched at every point, and why not; the first point's sizes."""
 
     passed: tuple[bool, ...]
-    errors: tuple[float, ...]
+    reasons: tuple[str, ...]
     seed: int
     sizes: tuple[tuple[str, int], ...]
+    tolerance: float = RELATIVE_TOLERANCE
 
 
 def _dims(problem: IndexProblem) -> tuple[str, ...]:
@@ -42,64 +46,59 @@ def _size(dim: Dim, sizes: Mapping[str, int]) -> int:
     return dim if isinstance(dim, int) else sizes[dim]
 
 
-def _values(
-    problem: IndexProblem, sizes: Mapping[str, int], rng: np.random.Generator, positive: bool
-) -> dict[str, Array]:
-    values: dict[str, Array] = {}
-    for name, (rows, cols) in problem.shapes.items():
-        if name in sizes and (rows, cols) == (1, 1):
-            continue  # a scalar named like a dimension is that dimension's size
-        shape = (_size(rows, sizes), _size(cols, sizes))
-        values[name] = rng.uniform(0.5, 2.0, shape) if positive else rng.standard_normal(shape)
-    return values
+def index_points(problem: IndexProblem, seed: int) -> list[Point]:
+    """`DRAWS` points where the index expression is defined (log of a negative is redrawn)."""
+    symbols = Symbols(problem.shapes, {}, _dims(problem))
+    names = frozenset(n for n in problem.shapes if mentions(problem.poly, n))
+
+    def inspect(values: Mapping[str, Array], sizes: Mapping[str, int]) -> list[Obstacle]:
+        value = evaluate_poly(problem.poly, problem.free, problem.space.ranges, values, sizes)
+        if np.all(np.isfinite(value)):
+            return []
+        return [Obstacle("the index expression is undefined", names)]
+
+    points: list[Point] = []
+    for outcome in sample_points(symbols, inspect, seed):
+        if isinstance(outcome, Point):
+            points.append(outcome)
+            if len(points) == DRAWS:
+                break
+    return points
 
 
 def check_forms(
     problem: IndexProblem, forms: tuple[Expr, ...], shape: tuple[Dim, Dim], seed: int
 ) -> Check:
-    """Compare each matrix form with the index expression on `DRAWS` random draws."""
-    passed = [True] * len(forms)
-    errors = [0.0] * len(forms)
-    first_sizes: tuple[tuple[str, int], ...] = ()
-    for draw in range(DRAWS):
-        rng = np.random.default_rng(seed + draw)
-        sizes = draw_sizes(_dims(problem), rng)
-        first_sizes = first_sizes or tuple(sorted(sizes.items()))
-        expected, values = _expected(problem, sizes, rng)
-        target = (_size(shape[0], sizes), _size(shape[1], sizes))
-        for position, form in enumerate(forms):
-            error = _error(form, values, sizes, expected.reshape(target))
-            errors[position] = max(errors[position], error)
-            passed[position] = passed[position] and error <= RELATIVE_TOLERANCE
-    return Check(tuple(passed), tuple(errors), seed, first_sizes)
-
-
-def _expected(
-    problem: IndexProblem, sizes: Mapping[str, int], rng: np.random.Generator
-) -> tuple[Array, dict[str, Array]]:
-    ranges = problem.space.ranges
-    values: dict[str, Array] = {}
-    expected = np.full((), np.nan)
-    for positive in (False, True):
-        values = _values(problem, sizes, rng, positive)
+    """Compare each matrix form with the index expression at `DRAWS` random points."""
+    reasons = [""] * len(forms)
+    points = index_points(problem, seed)
+    if not points:
+        reasons = ["the index expression is undefined at every random point"] * len(forms)
+    for point in points:
+        values, sizes = point.values, point.sizes
         with np.errstate(all="ignore"):
-            expected = evaluate_poly(problem.poly, problem.free, ranges, values, sizes)
-        if np.all(np.isfinite(expected)):
-            break
-    return expected, values
+            expected = evaluate_poly(problem.poly, problem.free, problem.space.ranges, values,
+                                     sizes)
+        target = expected.reshape(_size(shape[0], sizes), _size(shape[1], sizes))
+        for position, form in enumerate(forms):
+            if not reasons[position]:
+                reasons[position] = _disagreement(form, values, sizes, target)
+    sizes_used = tuple(sorted(points[0].sizes.items())) if points else ()
+    return Check(tuple(not r for r in reasons), tuple(reasons), seed, sizes_used)
 
 
-def _error(form: Expr, values: Mapping[str, Array], sizes: Mapping[str, int],
-           expected: Array) -> float:
+def _disagreement(
+    form: Expr, values: Mapping[str, Array], sizes: Mapping[str, int], expected: Array
+) -> str:
+    """Why `form` is not `expected` at this point, or "" when it is."""
     try:
         with np.errstate(all="ignore"):
             derived = evaluate(form, values, sizes)
     except (ValueError, np.linalg.LinAlgError, KeyError, TypeError):
-        return float("inf")
+        return "the answer cannot be evaluated at random points"
     if derived.shape != expected.shape:
-        if derived.shape != (1, 1):
-            return float("inf")
-        derived = np.broadcast_to(derived, expected.shape)
-    if not (np.all(np.isfinite(derived)) and np.all(np.isfinite(expected))):
-        return float("inf")
-    return error_of(derived, expected)[1]
+        return (f"the answer is {derived.shape[0]}×{derived.shape[1]} but the index "
+                f"expression is {expected.shape[0]}×{expected.shape[1]}")
+    if not within_tolerance(derived, expected, RELATIVE_TOLERANCE, ROUNDING):
+        return "the values differ on random arrays"
+    return ""

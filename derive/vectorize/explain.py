@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from derive.engine.steps import Math, MathObject, Relation, ShapeOf, Step, StepKind
+from derive.engine.steps import (
+    Math,
+    MathObject,
+    Relation,
+    ShapeOf,
+    Step,
+    StepKind,
+    format_tolerance,
+)
 from derive.engine.terms import Entry, Factor, Poly, Term, factor_indices
 from derive.expr.nodes import Call, Expr, MatMul, Mul, Ones, Symbol, Transpose, children
 from derive.expr.shapes import Shape, infer_shape, is_scalar
@@ -210,16 +218,9 @@ def _check(work: Work) -> Step:
     prose = (
         f"Check with random arrays: {'sizes ' + sizes + ', ' if sizes else ''}"
         f"two random draws (seed {check.seed}). The matrix form equals the index expression "
-        f"entry by entry: the largest relative error is below {_bound(check.errors[0])}.",
+        f"entry by entry, to within a relative {format_tolerance(check.tolerance)}.",
     )
     return Step(StepKind.CHECK, "Check numerically", prose, ())
-
-
-def _bound(error: float) -> str:
-    import math
-
-    exponent = max(-15, math.ceil(math.log10(error))) if error > 0 else -15
-    return f"1e{exponent}"
 
 
 __all__ = ["Fraction", "explain", "output_name"]

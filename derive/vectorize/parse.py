@@ -31,7 +31,8 @@ from derive.engine.terms import (
     sum_over,
 )
 from derive.errors import DeriveError, ExprSyntaxError, ShapeError, Span, SpecError
-from derive.expr.nodes import ELEMENTWISE_FUNCTIONS, MATRIX_FUNCTIONS, Dim, Symbol
+from derive.expr.functions import ELEMENTWISE_FUNCTIONS, MATRIX_FUNCTIONS
+from derive.expr.nodes import Dim, Symbol
 from derive.expr.parse import python_tree
 from derive.expr.shapes import SCALAR, Shape, format_shape
 from derive.problem import check_dims

@@ -55,10 +55,15 @@ def vectorize_problem(problem: IndexProblem, seed: int = DEFAULT_SEED) -> Work:
     answer = textbook_form(terms, problem.shapes, frozenset())
     shape = (_dim(problem, row), _dim(problem, col))
     check = check_forms(problem, (answer,), shape, seed)
+    if not check.sizes:
+        raise VerificationError(
+            f"cannot check the matrix form of '{problem.text.strip()}': {check.reasons[0]}",
+            hint="declare shapes for which the expression is defined",
+        )
     if not check.passed[0]:
         raise VerificationError(
             f"the matrix form '{unparse(answer)}' does not match the index expression "
-            f"(seed {check.seed}, sizes {_sizes(check)}, largest error {check.errors[0]:.3g})",
+            f"(seed {check.seed}, sizes {_sizes(check)}): {check.reasons[0]}",
             hint="this is a bug in derive's reassembly rules; please report it",
         )
     raw = to_expr(terms)

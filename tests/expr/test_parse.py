@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from strategies import expressions
 
 from derive.errors import Span
+from derive.expr.functions import FUNCTIONS
 from derive.expr.nodes import (
-    FUNCTIONS,
     Add,
     Call,
     Div,
