@@ -118,6 +118,10 @@ class PdfError(DeriveError):
     """LaTeX failed to produce a PDF."""
 
 
+class UsageError(DeriveError):
+    """The command was called wrongly (exit status 2), e.g. a folder without exercise files."""
+
+
 class InternalError(Exception):
     """A broken invariant inside derive: a bug, not bad input."""
 
@@ -169,6 +173,7 @@ __all__ = [
     "SpecError",
     "SpecErrors",
     "UnsupportedError",
+    "UsageError",
     "VerificationError",
     "format_diagnostic",
 ]

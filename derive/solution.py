@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from derive import arguments
 from derive.engine import DEFAULT_SEED, derive_exercise
 from derive.engine.chain import derive_chain, make_chain
 from derive.engine.chain_explain import explain_chain
@@ -152,11 +153,14 @@ def solve(
         >>> solve("x.T @ A @ x", "x", shapes={"x": ["n"], "A": ["n", "n"]}).result
         '(A + A.T) @ x'
     """
-    if layout not in LAYOUTS:
-        raise SpecError(f"unknown layout '{layout}'", expected=", ".join(LAYOUTS),
-                        hint="use numerator, denominator or mixed")
-    if notation not in {n.value for n in Notation}:
-        raise SpecError(f"unknown notation '{notation}'", hint="use bold, arrow or plain")
+    expr, wrt = arguments.text("expr", expr), arguments.name("wrt", wrt)
+    shapes, assume = arguments.shapes(shapes), arguments.assumptions(assume)
+    layout = arguments.choice("layout", layout, LAYOUTS)
+    notation = arguments.choice("notation", notation, [n.value for n in Notation])
+    name = None if name is None else arguments.name("name", name)
+    concrete = arguments.integers("element", element)
+    let, functions = arguments.strings("let", let), arguments.functions(functions)
+    seed = arguments.seed(seed)
     if let:
         if element is not None:
             raise SpecError("a concrete element walk-through is not available for chains",
@@ -165,7 +169,6 @@ def solve(
         work = derive_chain(problem, definitions, wrt, Layout(layout), name=name, seed=seed)
         return Solution(explain_chain(work), Notation(notation))
     problem = make_problem(expr, shapes, assume, functions, variable=wrt)
-    concrete = tuple(element) if element is not None else None
     derivation = derive_exercise(
         problem, wrt, Layout(layout), name=name, element=concrete, seed=seed
     )

@@ -1,4 +1,8 @@
-"""The one Jinja environment factory, with derive's filters and the LaTeX-friendly delimiters."""
+"""The one Jinja environment factory, with derive's filters and the LaTeX-friendly delimiters.
+
+derive's own templates ship inside the package (`derive/templates/`) and are read with
+`jinja2.PackageLoader`, so an installed wheel finds them; `--templates DIR` is searched first.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +10,24 @@ from pathlib import Path
 
 import jinja2
 
-_LATEX_SPECIALS = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_",
-    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "$": r"\$",
-}
-
-
-def templates_dir() -> Path:
-    """The templates shipped with derive (the repository's templates/ folder)."""
-    return Path(__file__).resolve().parents[2] / "templates"
-
 
 def escape_tex(text: str) -> str:
-    """Escape prose for LaTeX (not for math)."""
-    return "".join(_LATEX_SPECIALS.get(char, char) for char in text)
+    """Escape prose for LaTeX (not for math), with pylatex's table of special characters.
 
+    Example:
+        >>> escape_tex("50% of x_1 & y")
+        '50\\\\% of x\\\\_1 \\\\& y'
+    """
+    from pylatex.utils import escape_latex  # only LaTeX output pays for importing pylatex
 
-def escape_md(text: str) -> str:
-    """Escape Markdown emphasis characters in prose outside math."""
-    return text.replace("\\", "\\\\").replace("*", r"\*").replace("_", r"\_")
+    return str(escape_latex(text))
 
 
 def make_env(kind: str, override: Path | None = None) -> jinja2.Environment:
     """The environment for `kind` ('markdown', 'latex' or 'text'); `override` is searched first."""
-    folders = [templates_dir() / kind]
+    loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("derive", f"templates/{kind}")]
     if override is not None:
-        folders.insert(0, override / kind)
+        loaders.insert(0, jinja2.FileSystemLoader(str(override / kind)))
     options: dict[str, object] = {}
     if kind == "latex":
         options = {
@@ -40,7 +36,7 @@ def make_env(kind: str, override: Path | None = None) -> jinja2.Environment:
             "comment_start_string": r"\#{", "comment_end_string": "}",
         }
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -49,5 +45,4 @@ def make_env(kind: str, override: Path | None = None) -> jinja2.Environment:
         **options,  # type: ignore[arg-type]
     )
     env.filters["escape_tex"] = escape_tex
-    env.filters["escape_md"] = escape_md
     return env

@@ -6,7 +6,7 @@ that lists every problem found.
 
 from __future__ import annotations
 
-from derive.spec.load import load_spec, parse_spec
+from derive.spec.load import load_spec, load_spec_partial, parse_spec
 from derive.spec.model import Exercise, ExerciseSet, Item, SourceSpot
 from derive.spec.safety import check_tex_safe
 from derive.spec.schema import spec_json_schema
@@ -18,6 +18,7 @@ __all__ = [
     "SourceSpot",
     "check_tex_safe",
     "load_spec",
+    "load_spec_partial",
     "parse_spec",
     "spec_json_schema",
 ]

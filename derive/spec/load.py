@@ -8,6 +8,8 @@ duplicate keys and very large or deep documents. `load_spec` is the only functio
 from __future__ import annotations
 
 import bisect
+import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,33 +114,81 @@ class SourceMap:
         return error.placed(self.file, line, col_offset, self.line_text(line))
 
 
-def load_spec(path: Path) -> ExerciseSet:
-    """Read and check an exercise file.
+MAX_SPEC_BYTES = 2_000_000
+"""Largest exercise file read, in bytes; a problem set is a few kilobytes."""
 
-    Args:
-        path: the YAML file.
+STDIN = "-"
+"""The path that stands for standard input."""
 
-    Returns:
-        The checked exercise set.
+
+def read_spec_text(path: Path) -> str:
+    """The UTF-8 text of an exercise file, or of standard input when `path` is '-'.
+
+    Only regular files are read (not devices or FIFOs), and none over `MAX_SPEC_BYTES`: the
+    size is checked before reading, and reading stops there in any case.
 
     Raises:
-        SpecError: the file cannot be read, or the spec has errors (a `SpecErrors` lists them).
+        SpecError: the file is missing, not a regular file, too large, or not UTF-8.
     """
+    if str(path) == STDIN:
+        data = sys.stdin.buffer.read(MAX_SPEC_BYTES + 1)
+    else:
+        data = _read_file(path)
+    if len(data) > MAX_SPEC_BYTES:
+        raise SpecError(f"spec file '{path}' is over {MAX_SPEC_BYTES} bytes",
+                        hint="split the exercises over several files")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError(
-            f"spec file '{path}' does not exist", hint="check the path and the file name"
-        ) from None
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         raise SpecError(
             f"spec file '{path}' is not UTF-8 text: byte {error.start} cannot be decoded",
             hint="save the file with UTF-8 encoding",
         ) from None
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise SpecError(f"'{path}' is not a regular file",
+                            hint="give the path of a .yaml exercise file")
+        if info.st_size > MAX_SPEC_BYTES:
+            raise SpecError(f"spec file '{path}' is over {MAX_SPEC_BYTES} bytes",
+                            hint="split the exercises over several files")
+        with path.open("rb") as stream:
+            return stream.read(MAX_SPEC_BYTES + 1)
+    except FileNotFoundError:
+        raise SpecError(
+            f"spec file '{path}' does not exist", hint="check the path and the file name"
+        ) from None
     except OSError as error:
         reason = (error.strerror or type(error).__name__).lower()
         raise SpecError(f"cannot read spec file '{path}': {reason}") from None
-    return parse_spec(text, str(path))
+
+
+def _display_name(path: Path) -> str:
+    return "<stdin>" if str(path) == STDIN else str(path)
+
+
+def load_spec(path: Path) -> ExerciseSet:
+    """Read and check an exercise file ('-' reads standard input).
+
+    Raises:
+        SpecError: the file cannot be read, or the spec has errors (a `SpecErrors` lists them).
+    """
+    return parse_spec(read_spec_text(path), _display_name(path))
+
+
+def load_spec_partial(path: Path) -> tuple[ExerciseSet | None, list[DeriveError]]:
+    """Read an exercise file and keep every question without an error of its own.
+
+    Raises:
+        SpecError: the file cannot be read or is not YAML.
+    """
+    from derive.spec.validate import validate_spec_partial
+
+    data, source, errors = read_yaml(read_spec_text(path), _display_name(path))
+    return validate_spec_partial(data, source, errors)
 
 
 def parse_spec(text: str, filename: str) -> ExerciseSet:

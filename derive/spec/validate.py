@@ -40,7 +40,7 @@ from derive.spec.schema import (
 )
 from derive.spec.scope import Diagnostics, ItemScope, Level
 
-__all__ = ["MAX_ERRORS", "derivative_shape", "validate_spec"]
+__all__ = ["MAX_ERRORS", "derivative_shape", "validate_spec", "validate_spec_partial"]
 
 
 MAX_ERRORS = 20
@@ -66,16 +66,32 @@ def validate_spec(data: object, source: SourceMap, errors: Sequence[DeriveError]
     Raises:
         SpecErrors: every problem found, sorted by position.
     """
+    result, found = validate_spec_partial(data, source, errors)
+    if found or result is None:
+        raise SpecErrors(found, limit=MAX_ERRORS)
+    return result
+
+
+def validate_spec_partial(
+    data: object, source: SourceMap, errors: Sequence[DeriveError]
+) -> tuple[ExerciseSet | None, list[DeriveError]]:
+    """Like `validate_spec`, but keep every question that has no error of its own.
+
+    `derive check` uses it to give a verdict on every other question of a file. The set is
+    None when the file has no usable top level (not a mapping, or empty).
+
+    Returns:
+        The set of well-formed questions, and every problem found, sorted by position.
+    """
     checker = _Checker(source, list(errors))
     result = checker.check(data)
-    if checker.errors or result is None:
-        empty = SpecError(
+    if result is None and not checker.errors:
+        checker.errors.append(SpecError(
             "the spec is empty",
             span=source.span_at(0),
             hint="start the file with 'title:' and 'exercises:'",
-        )
-        raise SpecErrors(sorted(checker.errors, key=_position) or [empty], limit=MAX_ERRORS)
-    return result
+        ))
+    return result, sorted(checker.errors, key=_position)
 
 
 def _position(error: DeriveError) -> tuple[int, int]:
@@ -115,16 +131,16 @@ class _Checker(Diagnostics):
                 exercise = self.check_exercise(raw, ("exercises", index), layout)
                 if exercise is not None:
                     exercises.append(exercise)
-        if spec is None or self.errors:
-            return None
-        assert isinstance(spec, SpecFile)
+        if isinstance(spec, SpecFile):
+            return ExerciseSet(self.source.file, spec.title, spec.course, spec.author,
+                               spec.layout, spec.notation, tuple(exercises))
         return ExerciseSet(
             file=self.source.file,
-            title=spec.title,
-            course=spec.course,
-            author=spec.author,
-            layout=spec.layout,
-            notation=spec.notation,
+            title=_text(data.get("title")) or "",
+            course=_text(data.get("course")),
+            author=_text(data.get("author")),
+            layout=data["layout"] if data.get("layout") in CHOICES["layout"] else "denominator",
+            notation=data["notation"] if data.get("notation") in CHOICES["notation"] else "bold",
             exercises=tuple(exercises),
         )
 
@@ -238,17 +254,16 @@ class _Checker(Diagnostics):
                 )
             )
         self.check_unused(parent, where)
-        model = self.typed(ExerciseSpec, raw, path)
-        if not isinstance(model, ExerciseSpec) or None in items:
-            return None
-        id_node = self.source.values[(*path, "id")]
-        assert isinstance(id_node, yaml.ScalarNode)
+        self.typed(ExerciseSpec, raw, path)
+        id_node = self.source.values.get((*path, "id"))
         checked = tuple(item for item in items if item is not None)
+        if not isinstance(id_node, yaml.ScalarNode) or not checked:
+            return None
         return Exercise(
-            id=model.id,
-            kind=model.kind or (checked[0].kind if checked else "derivative"),
-            title=model.title,
-            prompt=model.prompt,
+            id=str(raw["id"]),
+            kind=kind if "kind" in raw else checked[0].kind,
+            title=_text(raw.get("title")),
+            prompt=_text(raw.get("prompt")),
             items=checked,
             at=self.source.spot(id_node),
         )
@@ -332,6 +347,10 @@ class _Checker(Diagnostics):
                     key=True,
                     hint=f"did you mean '{close[0]}'?" if close else "remove it",
                 )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _kind(value: object, inherited: KindName | None) -> KindName:

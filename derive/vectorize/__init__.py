@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from derive import arguments
 from derive.engine.steps import Step
 from derive.expr.nodes import Dim
 from derive.expr.unparse import unparse
@@ -113,9 +114,15 @@ def vectorize(
         ...           shapes={"A": ["p", "m"], "B": ["p", "n"]}).result
         'A.T @ B'
     """
-    names = [n.strip() for n in free.split(",") if n.strip()] if isinstance(free, str) else free
-    problem = parse_index(index_expr, names, shapes)
-    work = vectorize_problem(problem, seed)
+    index_expr = arguments.text("index_expr", index_expr)
+    if isinstance(free, str):
+        names = [n.strip() for n in free.split(",") if n.strip()]
+    else:
+        names = arguments.strings("free", free) or []
+    for index in names:
+        arguments.name("free", index)
+    problem = parse_index(index_expr, names, arguments.shapes(shapes))
+    work = vectorize_problem(problem, arguments.seed(seed))
     return Vectorization(work, explain(work))
 
 
