@@ -20,11 +20,17 @@ from derive.expr.nodes import (
     GENERIC_KINDS,
     Dim,
     Expr,
+    Identity,
+    Ones,
+    children,
     derivative_name,
     symbols_in,
 )
 from derive.expr.parse import CONSTRUCTORS, Signature, parse
 from derive.expr.shapes import SCALAR, Shape, format_shape, infer_shape, shape_from_dims
+
+MAX_SIZE = 10_000
+"""Largest numeric dimension accepted; the numeric check uses small stand-ins for large ones."""
 
 ASSUMPTIONS = ("symmetric", "spd", "invertible", "positive")
 """Properties a symbol may be declared to have."""
@@ -49,21 +55,28 @@ class Problem:
 
     def dims(self) -> tuple[str, ...]:
         """The named dimensions used by the symbols, sorted."""
-        names = {dim for shape in self.shapes.values() for dim in shape if isinstance(dim, str)}
-        names |= _constructor_dims(self.expr)
-        names |= {size for _, size in self.functions.values() if isinstance(size, str)}
-        return tuple(sorted(names))
+        return tuple(sorted(d for d in self._all_dims() if isinstance(d, str)))
+
+    def numbers(self) -> frozenset[int]:
+        """The numeric dimensions used, such as the 2 of [2, 2]."""
+        return frozenset(d for d in self._all_dims() if isinstance(d, int) and d > 1)
+
+    def _all_dims(self) -> set[Dim]:
+        found: set[Dim] = {dim for shape in self.shapes.values() for dim in shape}
+        found |= constructor_dims(self.expr)
+        found |= {size for _, size in self.functions.values() if size is not None}
+        return found
 
 
-def _constructor_dims(expr: Expr) -> set[str]:
-    """Dimension names used by eye(n) and ones(n)."""
-    from derive.expr.nodes import Identity, Ones, children
-
-    if isinstance(expr, Identity | Ones):
-        return {expr.dim} if isinstance(expr.dim, str) else set()
-    found: set[str] = set()
-    for child in children(expr):
-        found |= _constructor_dims(child)
+def constructor_dims(expr: Expr) -> set[Dim]:
+    """Dimensions used by eye(n) and ones(n) anywhere in `expr`."""
+    found: set[Dim] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Identity | Ones):
+            found.add(node.dim)
+        stack.extend(children(node))
     return found
 
 
@@ -81,6 +94,11 @@ def check_dims(name: str, dims: Sequence[Dim]) -> Shape:
         )
     for dim in dims:
         valid_int = isinstance(dim, int) and not isinstance(dim, bool) and dim > 0
+        if isinstance(dim, int) and valid_int and dim > MAX_SIZE:
+            raise SpecError(
+                f"size {dim} in the shape of '{name}' is over the maximum {MAX_SIZE}",
+                hint="use a dimension name such as n; derive checks at small sizes anyway",
+            )
         valid_name = isinstance(dim, str) and _IDENTIFIER.match(dim) is not None
         if not (valid_int or valid_name):
             raise SpecError(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from derive.engine.differentiate import Variable, differentiate
-from derive.engine.evaluate import Array, evaluate
+from derive.engine.evaluate import Array, Sizes, evaluate
 from derive.engine.index import ExpansionContext, IndexAllocator, expand_indices
 from derive.engine.reassemble import reassemble
 from derive.engine.solve import arrangement_for, output_name, raise_unverified, shaped
@@ -298,7 +298,7 @@ def derive_chain(
         substituted = shaped(simplify(substitute(intermediate_form, substitutions),
                                       problem.shapes, symmetric), *matrix_shape)
 
-    def extend(values: Mapping[str, Array], sizes: Mapping[str, int]) -> dict[str, Array]:
+    def extend(values: Mapping[str, Array], sizes: Sizes) -> dict[str, Array]:
         extended = dict(values)
         for definition in definitions:
             extended[definition.name] = evaluate(definition.expr, extended, sizes)
@@ -479,6 +479,13 @@ def make_chain(
             f"'{both[0]}' is defined as an intermediate and also given a shape",
             hint="an intermediate's shape follows from its definition: remove its shape, or "
             "rename the intermediate",
+        )
+    dims = {d for dims in (shapes or {}).values() for d in dims if isinstance(d, str)}
+    named_like_dim = sorted(names & dims)
+    if named_like_dim:
+        raise SpecError(
+            f"intermediate '{named_like_dim[0]}' has the name of a dimension",
+            hint="a dimension's name stands for its size; rename the intermediate",
         )
     main = parse(text, signatures)
     used = symbols_in(main).union(*(symbols_in(expr) for _, _, expr in parsed)) - names

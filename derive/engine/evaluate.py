@@ -46,6 +46,10 @@ from derive.expr.nodes import (
 
 Array = NDArray[np.float64]
 
+Sizes = Mapping[Dim, int]
+"""The size of every dimension name at a point, and of large numeric dimensions checked at a
+smaller size (10000 -> 4); small numeric dimensions stand for themselves."""
+
 Observer = Callable[[Expr, tuple[Array, ...]], None]
 """Called with each function application, power and division and its operands' values."""
 
@@ -53,7 +57,7 @@ Observer = Callable[[Expr, tuple[Array, ...]], None]
 def evaluate(
     expr: Expr,
     values: Mapping[str, Array],
-    sizes: Mapping[str, int],
+    sizes: Sizes,
     observe: Observer | None = None,
 ) -> Array:
     """Evaluate a matrix expression; every symbol's value is a 2-D array.
@@ -71,7 +75,7 @@ def evaluate(
 
 class _Evaluator:
     def __init__(
-        self, values: Mapping[str, Array], sizes: Mapping[str, int], observe: Observer | None
+        self, values: Mapping[str, Array], sizes: Sizes, observe: Observer | None
     ) -> None:
         self.values = values
         self.sizes = sizes
@@ -96,9 +100,9 @@ class _Evaluator:
             case Number(value=value):
                 return np.array([[float(value)]], dtype=np.float64)
             case Identity(dim=dim):
-                return np.eye(_size(dim, self.sizes))
+                return np.eye(size_of(dim, self.sizes))
             case Ones(dim=dim):
-                return np.ones((_size(dim, self.sizes), 1))
+                return np.ones((size_of(dim, self.sizes), 1))
             case Neg(operand=operand):
                 return -self.value(operand)
             case Transpose(operand=operand):
@@ -120,7 +124,7 @@ class _Evaluator:
                 self.seen(expr, base_value, power)
                 return np.power(base_value, power)
             case Call(kind=str(kind), func=func, size=size, args=(arg,)):
-                count = None if size is None else _size(size, self.sizes)
+                count = None if size is None else size_of(size, self.sizes)
                 return generic_value(func, kind, count, self.value(arg))
             case Call(func=func, args=(arg,)):
                 argument = self.value(arg)
@@ -133,8 +137,9 @@ class _Evaluator:
             self.observe(expr, operands)
 
 
-def _size(dim: Dim, sizes: Mapping[str, int]) -> int:
-    return dim if isinstance(dim, int) else sizes[dim]
+def size_of(dim: Dim, sizes: Sizes) -> int:
+    """The concrete size of a dimension at a point."""
+    return sizes.get(dim, dim) if isinstance(dim, int) else sizes[dim]
 
 
 def evaluate_poly(
@@ -142,10 +147,10 @@ def evaluate_poly(
     order: tuple[str, ...],
     ranges: Mapping[str, Dim],
     values: Mapping[str, Array],
-    sizes: Mapping[str, int],
+    sizes: Sizes,
 ) -> Array:
     """Evaluate an index-form polynomial as an array whose axes are the indices in `order`."""
-    shape = tuple(_size(ranges[i], sizes) for i in order)
+    shape = tuple(size_of(ranges[i], sizes) for i in order)
     total = np.zeros(shape)
     for term in poly.terms:
         operands: list[Array] = []
@@ -177,7 +182,7 @@ def _factor(
     factor: Factor,
     ranges: Mapping[str, Dim],
     values: Mapping[str, Array],
-    sizes: Mapping[str, int],
+    sizes: Sizes,
 ) -> tuple[Array, tuple[str, ...]]:
     match factor:
         case Entry(base=base, indices=indices):
@@ -187,10 +192,10 @@ def _factor(
             return (value.reshape(-1) if indices else value.reshape(())), indices
         case Delta(a=a, b=b):
             if a == b:
-                return np.ones(_size(ranges[a], sizes)), (a,)
-            return np.eye(_size(ranges[a], sizes)), (a, b)
+                return np.ones(size_of(ranges[a], sizes)), (a,)
+            return np.eye(size_of(ranges[a], sizes)), (a, b)
         case Size(dim=dim):
-            return np.array(float(_size(dim, sizes))), ()
+            return np.array(float(size_of(dim, sizes))), ()
         case Group(poly=poly):
             free = _free(poly)
             return evaluate_poly(poly, free, ranges, values, sizes), free

@@ -408,6 +408,8 @@ def check_prose(v: Verification, forms: str, extra: str = "") -> tuple[str | Mat
         for position, (name, size) in enumerate(v.sizes):
             prose += [", " if position else "", Math(Relation((Symbol(name), Dims((size,)))))]
         prose.append(", ")
+    for number, size in v.stand_ins:
+        prose.append(f"size {size} in place of {number}, ")
     prose.append(
         f"{v.draws} random draws (seed {v.seed}){extra}. {v.method.capitalize()} agree with "
         f"{forms} to within a relative {format_tolerance(v.tolerance)}."

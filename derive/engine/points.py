@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from derive.engine.evaluate import Array, evaluate
+from derive.engine.evaluate import Array, Sizes, evaluate, size_of
 from derive.expr.functions import BUILTINS, Domain
-from derive.expr.nodes import Call, Div, Expr, Pow, children, symbols_in
+from derive.expr.nodes import Call, Dim, Div, Expr, Pow, children, symbols_in
 from derive.expr.shapes import Shape, constant_value
 from derive.expr.unparse import unparse
 
@@ -39,6 +39,10 @@ CONDITION_LIMIT = 1e8
 SMALLEST = 1e-3
 """Smallest |value| of a divisor, the base of a negative power, or the argument of norm."""
 
+AS_WRITTEN = 6
+"""Numeric dimensions up to this size are checked as they are; larger ones (an exercise may say
+[100] or [10000]) stand in at a small size, so the check stays fast."""
+
 FALLBACK_ATTEMPT = MAX_ATTEMPTS // 2
 """From this attempt on every symbol is drawn positive, the last resort for odd domains."""
 
@@ -48,7 +52,7 @@ class Point:
     """Concrete sizes for every dimension name and a value (2-D array) for every symbol."""
 
     values: dict[str, Array]
-    sizes: dict[str, int]
+    sizes: dict[Dim, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,26 +77,38 @@ class Symbols:
     assumptions: Mapping[str, frozenset[str]]
     dims: tuple[str, ...]
     conditioned: frozenset[str] = field(default_factory=frozenset)
+    numbers: frozenset[int] = field(default_factory=frozenset)
+    """The numeric dimensions used (in shapes, eye(n), ones(n) and function sizes)."""
 
 
-Inspect = Callable[[Mapping[str, Array], Mapping[str, int]], list[Obstacle]]
+Inspect = Callable[[Mapping[str, Array], Sizes], list[Obstacle]]
 """Evaluates the expression at a draw and lists what makes the draw unusable."""
 
 
-def draw_sizes(dims: tuple[str, ...], rng: np.random.Generator) -> dict[str, int]:
-    """Give each dimension name a different small size, 2 and up.
+def draw_sizes(
+    dims: tuple[str, ...], rng: np.random.Generator, numbers: frozenset[int] = frozenset()
+) -> dict[Dim, int]:
+    """A different small size for each dimension name, 2 and up, and small stand-ins for large
+    numeric dimensions; sizes already taken by small numeric dimensions are avoided.
 
     Example:
         >>> sizes = draw_sizes(("m", "n", "p"), np.random.default_rng(0))
         >>> len(set(sizes.values())), min(sizes.values()) >= 2, max(sizes.values()) <= 5
         (3, True, True)
+        >>> stand_in = draw_sizes(("n",), np.random.default_rng(0), frozenset({3, 500}))
+        >>> sorted(stand_in, key=str), 3 in stand_in.values()
+        ([500, 'n'], False)
     """
-    pool = list(range(2, 2 + max(4, len(dims))))
+    written = {n for n in numbers if n <= AS_WRITTEN}
+    large = sorted(n for n in numbers if n > AS_WRITTEN)
+    wanted = len(dims) + len(large)
+    pool = [n for n in range(2, 2 + max(4, wanted) + len(written)) if n not in written]
     rng.shuffle(pool)
-    chosen = sorted(pool[: len(dims)])
-    order = list(range(len(dims)))
+    chosen = sorted(pool[:wanted])
+    order = list(range(wanted))
     rng.shuffle(order)
-    return {name: chosen[order[position]] for position, name in enumerate(dims)}
+    names: list[Dim] = [*dims, *large]
+    return {name: chosen[order[position]] for position, name in enumerate(names)}
 
 
 def conditioned_symbols(expr: Expr) -> frozenset[str]:
@@ -118,7 +134,7 @@ def sample_points(
     positive: set[str] = set()
     for attempt in range(MAX_ATTEMPTS):
         rng = np.random.default_rng((seed, attempt))
-        sizes = draw_sizes(domain.dims, rng)
+        sizes = draw_sizes(domain.dims, rng, domain.numbers)
         noise = _noise(domain, sizes, rng)
         if attempt == FALLBACK_ATTEMPT:
             positive |= set(domain.shapes)
@@ -129,7 +145,7 @@ def sample_points(
 def _attempt(
     domain: Symbols,
     inspect: Inspect,
-    sizes: Mapping[str, int],
+    sizes: Sizes,
     noise: Mapping[str, tuple[Array, Array]],
     positive: set[str],
 ) -> Point | list[Obstacle]:
@@ -155,23 +171,19 @@ def _attempt(
 
 
 def _noise(
-    domain: Symbols, sizes: Mapping[str, int], rng: np.random.Generator
+    domain: Symbols, sizes: Sizes, rng: np.random.Generator
 ) -> dict[str, tuple[Array, Array]]:
     """The raw random numbers of one attempt: signed normal and uniform arrays per symbol."""
     noise: dict[str, tuple[Array, Array]] = {}
     for name, (rows, cols) in sorted(domain.shapes.items()):
-        shape = (_size(rows, sizes), _size(cols, sizes))
+        shape = (size_of(rows, sizes), size_of(cols, sizes))
         noise[name] = (rng.standard_normal(shape), rng.uniform(size=shape))
     return noise
 
 
-def _size(dim: int | str, sizes: Mapping[str, int]) -> int:
-    return dim if isinstance(dim, int) else sizes[dim]
-
-
 def _values(
     domain: Symbols,
-    sizes: Mapping[str, int],
+    sizes: Sizes,
     noise: Mapping[str, tuple[Array, Array]],
     scale: float,
     positive: set[str],
@@ -199,7 +211,7 @@ def _values(
 def inspect_expression(expr: Expr) -> Inspect:
     """An `Inspect` for a matrix expression: every function's domain and conditioning."""
 
-    def inspect(values: Mapping[str, Array], sizes: Mapping[str, int]) -> list[Obstacle]:
+    def inspect(values: Mapping[str, Array], sizes: Sizes) -> list[Obstacle]:
         found: list[Obstacle] = []
 
         def observe(node: Expr, operands: tuple[Array, ...]) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+from derive.engine.points import AS_WRITTEN
 from derive.engine.terms import (
     Apply,
     Delta,
@@ -133,7 +134,7 @@ def _tensor(factor: Factor, ctx: _Context) -> Tensor:
         case Delta(a=a, b=b):
             return Tensor(Identity(ctx.dim(a)), (a, b))
         case Size(dim=dim):
-            return Tensor(Number(Fraction(dim)) if isinstance(dim, int) else Symbol(dim), ())
+            return Tensor(size_expr(dim), ())
         case Group(poly=poly):
             return reassemble_factor(poly, ctx)
         case Apply(func=func, source=Written(expr=expr, axes=(rows, cols)), kind=kind):
@@ -149,6 +150,14 @@ def _tensor(factor: Factor, ctx: _Context) -> Tensor:
             inner = reassemble_factor(base, ctx)
             return Tensor(Pow(inner.expr, Number(exponent)), inner.indices)
     raise UnsupportedError(f"no matrix form for {type(factor).__name__} yet")
+
+
+def size_expr(dim: Dim) -> Expr:
+    """A dimension's size as an expression: n, 3, or sum(ones(100)) for a numeric dimension
+    that the check replaces by a small stand-in (a literal 100 would not follow it)."""
+    if isinstance(dim, str):
+        return Symbol(dim)
+    return Number(Fraction(dim)) if dim <= AS_WRITTEN else Call("sum", (Ones(dim),))
 
 
 def _term(term: Term, row: str | None, col: str | None, ctx: _Context) -> MatrixTerm:

@@ -134,6 +134,8 @@ class Verification:
     method: str = "central finite differences"
     tolerance: float = 1e-6
     reason: str | None = None
+    stand_ins: tuple[tuple[int, int], ...] = ()
+    """Large numeric dimensions and the small sizes they were checked at."""
 
 
 def format_tolerance(tolerance: float) -> str:

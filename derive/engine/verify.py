@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from derive.engine.evaluate import Array, evaluate, evaluate_poly
+from derive.engine.evaluate import Array, Sizes, evaluate, evaluate_poly
 from derive.engine.points import (
     Obstacle,
     Point,
@@ -51,7 +51,7 @@ class Axes:
 def symbols_of(problem: Problem) -> Symbols:
     """What the point sampler needs to know about a problem's symbols."""
     return Symbols(problem.shapes, problem.assumptions, problem.dims(),
-                   conditioned_symbols(problem.expr))
+                   conditioned_symbols(problem.expr), problem.numbers())
 
 
 def problem_points(problem: Problem, seed: int, count: int) -> tuple[list[Point], str]:
@@ -112,7 +112,7 @@ def full_derivative(
     return result
 
 
-Extend = Callable[[Mapping[str, Array], Mapping[str, int]], dict[str, Array]]
+Extend = Callable[[Mapping[str, Array], Sizes], dict[str, Array]]
 """Computes derived values (a chain's intermediates) from the drawn ones."""
 
 Compact = tuple[Expr, tuple[str, ...], tuple[tuple[str, str], ...]]
@@ -170,14 +170,16 @@ def check(
         passed = passed and agree is True
         if agree is None:
             break  # a wrong shape: nothing more to learn
-    sizes_used = tuple(sorted(used[0].sizes.items())) if used else ()
+    first = used[0].sizes if used else {}
+    named = tuple(sorted((k, v) for k, v in first.items() if isinstance(k, str)))
+    stand_ins = tuple(sorted((k, v) for k, v in first.items() if isinstance(k, int)))
     reason = None if used else explain_failure(failed)
-    return Verification(passed and bool(used), seed, sizes_used, len(used), method,
-                        RELATIVE_TOLERANCE, reason)
+    return Verification(passed and bool(used), seed, named, len(used), method,
+                        RELATIVE_TOLERANCE, reason, stand_ins)
 
 
 def _numeric(
-    problem: Problem, wrt: str, values: Mapping[str, Array], sizes: Mapping[str, int]
+    problem: Problem, wrt: str, values: Mapping[str, Array], sizes: Sizes
 ) -> tuple[Array | None, float]:
     """The finite-difference derivative at a point and the rounding noise it may carry."""
 
@@ -197,7 +199,7 @@ def _numeric(
 def _agree(
     claims: Claims,
     values: Mapping[str, Array],
-    sizes: Mapping[str, int],
+    sizes: Sizes,
     numeric: Array,
     noise: float,
 ) -> bool | None:
@@ -212,7 +214,7 @@ def _agree(
 
 
 def _forms(
-    claims: Claims, values: Mapping[str, Array], sizes: Mapping[str, int], numeric: Array
+    claims: Claims, values: Mapping[str, Array], sizes: Sizes, numeric: Array
 ) -> tuple[list[Array] | None, list[Array]]:
     """Each derived form next to the finite-difference array it must equal."""
     indices, result, compact = claims.indices, claims.result, claims.compact
@@ -241,7 +243,7 @@ def _forms(
 
 
 def _complex_step(
-    problem: Problem, wrt: str, values: Mapping[str, Array], sizes: Mapping[str, int]
+    problem: Problem, wrt: str, values: Mapping[str, Array], sizes: Sizes
 ) -> Array | None:
     """The derivative by complex steps, exact to rounding for the analytic functions we have."""
     step = 1e-30
@@ -256,7 +258,7 @@ def _complex_step_at(
     problem: Problem,
     wrt: str,
     values: Mapping[str, Array],
-    sizes: Mapping[str, int],
+    sizes: Sizes,
     base: NDArray[np.complex128],
     step: float,
 ) -> Array | None:

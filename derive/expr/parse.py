@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import re
 from collections.abc import Mapping
 from fractions import Fraction
 
@@ -40,6 +41,14 @@ MAX_DEPTH = 60
 """Deepest nesting of parentheses and operators accepted."""
 
 CONSTRUCTORS = ("eye", "ones")
+
+MAX_DIGITS = 30
+"""Most significant digits, and the largest exponent, of a number in an expression."""
+
+MAX_SIZE = 10_000
+"""Largest numeric dimension, as in eye(100); shapes share the limit (`derive.problem`)."""
+
+_NUMBER = re.compile(r"^(\d*)\.?(\d*)(?:[eE]([+-]?\d+))?$")
 
 _BINARY: dict[type[ast.operator], type[Add | Sub | Mul | MatMul | Div]] = {
     ast.Add: Add,
@@ -268,20 +277,20 @@ class _Converter:
                 f"unsupported constant {shown}",
                 hint="constants are integer or decimal numbers",
             )
-        segment = self.segment(node, value)
-        try:
-            exact = Fraction(segment.replace("_", ""))
-        except (ValueError, ZeroDivisionError):
+        segment = self.segment(node, value).replace("_", "")
+        if _NUMBER.match(segment) is None:
             raise self.fail(
                 node,
-                f"unsupported number '{segment}'",
+                f"unsupported number '{segment[:40]}'",
                 hint="write numbers in decimal, such as '16' or '0.5'",
-            ) from None
-        if abs(exact.numerator) > 10**30 or exact.denominator > 10**30:
+            )
+        exact = _exact_number(segment)
+        if exact is None:
             raise self.fail(
                 node,
-                f"number '{segment}' is out of range",
-                hint="numbers have at most 30 significant digits",
+                f"number '{segment[:40]}' is out of range",
+                hint=f"numbers have at most {MAX_DIGITS} digits and an exponent of at most "
+                f"{MAX_DIGITS}",
             )
         return Number(exact, span)
 
@@ -326,13 +335,37 @@ class _Converter:
         match arg:
             case ast.Name(id=dim):
                 return builder(dim, span)
-            case ast.Constant(value=int(size)) if not isinstance(size, bool) and size > 0:
+            case ast.Constant(value=int(size)) if not isinstance(size, bool) and 0 < size <= (
+                MAX_SIZE
+            ):
                 return builder(size, span)
         raise self.fail(
             arg,
-            f"'{name}' takes a dimension: a name such as 'n' or a positive integer",
+            f"'{name}' takes a dimension: a name such as 'n' or an integer from 1 to {MAX_SIZE}",
             hint=f"write '{name}(n)'",
         )
+
+
+def _exact_number(text: str) -> Fraction | None:
+    """The exact value of a decimal literal, or None when it is out of range.
+
+    The size is judged from the text before any arithmetic: Fraction('1e999999999') would
+    compute 10**999999999 first.
+
+    Example:
+        >>> _exact_number("0.25"), _exact_number("1e999999999")
+        (Fraction(1, 4), None)
+    """
+    match = _NUMBER.match(text)
+    if match is None:
+        return None
+    whole, decimals, exponent = match.group(1), match.group(2), match.group(3) or "0"
+    digits = (whole + decimals).lstrip("0")
+    if len(digits) > MAX_DIGITS or len(exponent.lstrip("+-")) > 3:
+        return None
+    if abs(int(exponent)) > MAX_DIGITS:
+        return None
+    return Fraction(text)
 
 
 def _func_hint(name: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from derive.engine.evaluate import Array, evaluate, evaluate_poly
+from derive.engine.evaluate import Array, Sizes, evaluate, evaluate_poly, size_of
 from derive.engine.points import Obstacle, Point, Symbols, sample_points
 from derive.engine.terms import mentions
 from derive.engine.verify import within_tolerance
@@ -42,16 +42,12 @@ def _dims(problem: IndexProblem) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def _size(dim: Dim, sizes: Mapping[str, int]) -> int:
-    return dim if isinstance(dim, int) else sizes[dim]
-
-
 def index_points(problem: IndexProblem, seed: int) -> list[Point]:
     """`DRAWS` points where the index expression is defined (log of a negative is redrawn)."""
     symbols = Symbols(problem.shapes, {}, _dims(problem))
     names = frozenset(n for n in problem.shapes if mentions(problem.poly, n))
 
-    def inspect(values: Mapping[str, Array], sizes: Mapping[str, int]) -> list[Obstacle]:
+    def inspect(values: Mapping[str, Array], sizes: Sizes) -> list[Obstacle]:
         value = evaluate_poly(problem.poly, problem.free, problem.space.ranges, values, sizes)
         if np.all(np.isfinite(value)):
             return []
@@ -79,16 +75,17 @@ def check_forms(
         with np.errstate(all="ignore"):
             expected = evaluate_poly(problem.poly, problem.free, problem.space.ranges, values,
                                      sizes)
-        target = expected.reshape(_size(shape[0], sizes), _size(shape[1], sizes))
+        target = expected.reshape(size_of(shape[0], sizes), size_of(shape[1], sizes))
         for position, form in enumerate(forms):
             if not reasons[position]:
                 reasons[position] = _disagreement(form, values, sizes, target)
-    sizes_used = tuple(sorted(points[0].sizes.items())) if points else ()
+    sizes_used = tuple(sorted((k, v) for k, v in points[0].sizes.items()
+                              if isinstance(k, str))) if points else ()
     return Check(tuple(not r for r in reasons), tuple(reasons), seed, sizes_used)
 
 
 def _disagreement(
-    form: Expr, values: Mapping[str, Array], sizes: Mapping[str, int], expected: Array
+    form: Expr, values: Mapping[str, Array], sizes: Sizes, expected: Array
 ) -> str:
     """Why `form` is not `expected` at this point, or "" when it is."""
     try:

@@ -305,7 +305,7 @@ BAD_INPUTS = [
         "error: col 1: number '1e400' is out of range\n"
         "    1e400\n"
         "    ^^^^^\n"
-        "hint: numbers have at most 30 significant digits",
+        "hint: numbers have at most 30 digits and an exponent of at most 30",
     ),
     case(
         "keyword-arg",
@@ -357,7 +357,7 @@ BAD_INPUTS = [
         None,
         None,
         ExprSyntaxError,
-        "error: col 5: 'eye' takes a dimension: a name such as 'n' or a positive integer\n"
+        "error: col 5: 'eye' takes a dimension: a name such as 'n' or an integer from 1 to 10000\n"
         "    eye(0)\n"
         "        ^\n"
         "hint: write 'eye(n)'",
@@ -368,7 +368,7 @@ BAD_INPUTS = [
         None,
         None,
         ExprSyntaxError,
-        "error: col 5: 'eye' takes a dimension: a name such as 'n' or a positive integer\n"
+        "error: col 5: 'eye' takes a dimension: a name such as 'n' or an integer from 1 to 10000\n"
         "    eye(n + 1)\n"
         "        ^^^^^\n"
         "hint: write 'eye(n)'",

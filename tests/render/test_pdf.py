@@ -37,10 +37,20 @@ def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
     return result.stdout
 
 
-def _tex_processes() -> list[str]:
-    listing = subprocess.run(["ps", "-eo", "pid,cmd"], capture_output=True, text=True,
-                             check=True).stdout
-    return [line for line in listing.splitlines() if "pdflatex" in line]
+def _processes_in(folder: Path) -> list[str]:
+    """Processes whose working folder is inside `folder` (TeX runs in its scratch folder)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cwd = os.readlink(proc / "cwd")
+            state = (proc / "stat").read_text().split(") ")[-1][:1]
+        except OSError:
+            continue
+        if cwd.startswith(str(folder)) and state != "Z":
+            found.append(f"{proc.name} {cwd}")
+    return found
 
 
 @needs_tex
@@ -102,15 +112,15 @@ def test_the_environment_is_scrubbed(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 @needs_tex
-def test_an_endless_loop_is_killed_with_every_tex_process() -> None:
-    before = _tex_processes()
+def test_an_endless_loop_is_killed_with_every_tex_process(tmp_path: Path) -> None:
     started = time.monotonic()
     with pytest.raises(PdfError) as caught:
-        compile_pdf(HEAD + "\\loop\\iftrue\\repeat" + TAIL, label="loop", timeout=3)
+        compile_pdf(HEAD + "\\loop\\iftrue\\repeat" + TAIL, label="loop", timeout=3,
+                    scratch=tmp_path)
     assert time.monotonic() - started < 10
     assert caught.value.message == "LaTeX did not finish loop within 3 s"
-    time.sleep(0.5)
-    assert _tex_processes() == before
+    assert _processes_in(tmp_path) == []
+    assert list(tmp_path.iterdir()) == []
 
 
 @needs_tex
