@@ -1,14 +1,12 @@
-"""Benchmark: `derive.solve` (with its numeric check) on chains of L = 1..8 dense sigmoid layers.
+"""Benchmark: `derive.solve` (with its numeric check) on chains of L = 1..32 links, two kinds.
 
-z_k = W_k @ a_{k-1} + b_k, a_k = sigmoid(z_k) (a_0 = x), loss norm(a_L - t) ** 2, gradient by W_1
-(the deepest one: every link is on its path). Median of REPEATS runs per L.
+- dense: h_k = tanh(W_k @ h_{k-1} + b_k) (h_0 = x), loss norm(h_L - t) ** 2, gradient by W_1 (the
+  deepest one: every link is on its path);
+- elementwise: h_k = tanh(h_{k-1}), output sum(h_L), gradient by x.
 
-Run: .venv/bin/python benchmarks/chain.py [--profile L]   (not a unit test; always exits 0)
-Targets: time(L) / L stays bounded (roughly linear growth), L = 8 under 5 s.
-Measured growth is exponential past L = 7 (L = 8: 0.25 s, 9: 3.8 s, 10: 26 s): cProfile puts
-~94% of the time in numpy's einsum called by engine.evaluate.evaluate_poly from verify.check
-(_compare/_forms), which contracts the whole index-form element (2L summed indices) in one
-unoptimised einsum. `--profile L` prints the profile.
+Median of REPEATS in-process runs per L, after one warm-up solve (imports are not counted).
+Run: .venv/bin/python benchmarks/chain.py [--profile KIND L]   (not a unit test; always exits 0)
+Targets: L = 32 under 2 s for both kinds, and time(L) / L bounded (roughly linear growth).
 """
 
 from __future__ import annotations
@@ -18,63 +16,77 @@ import pstats
 import statistics
 import sys
 import time
+from collections.abc import Callable
 
 from derive import solve
 
-REPEATS = 5
-DEPTHS = range(1, 9)
+REPEATS = 3
+DEPTHS = (1, 2, 4, 8, 16, 24, 32)
+TARGET_SECONDS = 2.0
+
+Chain = tuple[str, list[str], dict[str, list[str]], str]
 
 
-def network(depth: int) -> tuple[str, list[str], dict[str, list[str]]]:
-    """The loss, the definitions and the shapes of a `depth`-layer network."""
-    dims = ["d0"] + [f"d{k}" for k in range(1, depth + 1)]
-    shapes: dict[str, list[str]] = {"x": [dims[0]], "t": [dims[-1]]}
+def dense(depth: int) -> Chain:
+    """The loss, definitions, shapes and variable of a `depth`-layer tanh network."""
+    shapes: dict[str, list[str]] = {"x": ["d0"], "t": [f"d{depth}"]}
     lets: list[str] = []
     previous = "x"
     for k in range(1, depth + 1):
-        shapes[f"W{k}"] = [dims[k], dims[k - 1]]
-        shapes[f"b{k}"] = [dims[k]]
-        lets += [f"z{k} = W{k} @ {previous} + b{k}", f"a{k} = sigmoid(z{k})"]
-        previous = f"a{k}"
-    return f"norm({previous} - t) ** 2", lets, shapes
+        shapes[f"W{k}"] = [f"d{k}", f"d{k - 1}"]
+        shapes[f"b{k}"] = [f"d{k}"]
+        lets.append(f"h{k} = tanh(W{k} @ {previous} + b{k})")
+        previous = f"h{k}"
+    return f"norm({previous} - t) ** 2", lets, shapes, "W1"
 
 
-def run(depth: int) -> float:
-    expr, lets, shapes = network(depth)
+def elementwise(depth: int) -> Chain:
+    """sum(tanh(tanh(...(x)))) written as `depth` links."""
+    lets = [f"h{k} = tanh({'x' if k == 1 else f'h{k - 1}'})" for k in range(1, depth + 1)]
+    return f"sum(h{depth})", lets, {"x": ["n"]}, "x"
+
+
+KINDS: dict[str, Callable[[int], Chain]] = {"dense": dense, "elementwise": elementwise}
+
+
+def run(kind: str, depth: int) -> float:
+    expr, lets, shapes, wrt = KINDS[kind](depth)
     start = time.perf_counter()
-    solve(expr, "W1", shapes=shapes, let=lets)
+    solve(expr, wrt, shapes=shapes, let=lets)
     return time.perf_counter() - start
 
 
-def profile(depth: int) -> None:
+def profile(kind: str, depth: int) -> None:
+    run(kind, 1)
     profiler = cProfile.Profile()
     profiler.enable()
-    run(depth)
+    run(kind, depth)
     profiler.disable()
-    stats = pstats.Stats(profiler).sort_stats("cumulative")
-    stats.print_stats(25)
-    stats.sort_stats("tottime").print_stats(15)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+
+
+def report(kind: str) -> None:
+    medians = {d: statistics.median(run(kind, d) for _ in range(REPEATS)) for d in DEPTHS}
+    print(f"\n{kind} links")
+    print(f"{'L':>3}  {'median s':>9}  {'s per link':>10}")
+    for depth, seconds in medians.items():
+        print(f"{depth:>3}  {seconds:>9.3f}  {seconds / depth:>10.4f}")
+    per_link = [medians[d] / d for d in DEPTHS if d >= 4]
+    spread = max(per_link) / min(per_link)
+    last = medians[DEPTHS[-1]]
+    print(f"time(L)/L from L = 4 on: max/min {spread:.2f} "
+          f"({'roughly linear' if spread <= 4 else 'SUPERLINEAR'})")
+    print(f"L = {DEPTHS[-1]}: {last:.3f} s ({'under' if last < TARGET_SECONDS else 'OVER'} the "
+          f"{TARGET_SECONDS:g} s target)")
 
 
 def main() -> None:
-    if len(sys.argv) == 3 and sys.argv[1] == "--profile":
-        profile(int(sys.argv[2]))
+    if len(sys.argv) == 4 and sys.argv[1] == "--profile":
+        profile(sys.argv[2], int(sys.argv[3]))
         return
-    medians: dict[int, float] = {}
-    print(f"{'L':>2}  {'median s':>9}  {'s per layer':>11}  {'ratio to L=1':>12}")
-    for depth in DEPTHS:
-        medians[depth] = statistics.median(run(depth) for _ in range(REPEATS))
-        per_layer = medians[depth] / depth
-        print(f"{depth:>2}  {medians[depth]:>9.3f}  {per_layer:>11.4f}  "
-              f"{per_layer / (medians[1] / 1):>12.2f}")
-    per_layer = [medians[d] / d for d in DEPTHS]
-    bounded = max(per_layer) / min(per_layer) <= 4.0
-    ratios = [medians[d + 1] / medians[d] for d in DEPTHS if d + 1 in medians]
-    spread = max(per_layer) / min(per_layer)
-    print(f"time(L)/L ranges {min(per_layer):.4f}..{max(per_layer):.4f} s: "
-          f"{'roughly linear' if bounded else 'SUPERLINEAR'} (max/min {spread:.2f})")
-    print(f"step ratios time(L+1)/time(L): {', '.join(f'{r:.2f}' for r in ratios)}")
-    print(f"L = 8: {medians[8]:.3f} s ({'under' if medians[8] < 5 else 'OVER'} the 5 s target)")
+    run("dense", 1)  # warm-up: imports and caches
+    for kind in KINDS:
+        report(kind)
 
 
 if __name__ == "__main__":

@@ -301,6 +301,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(error.exit_code)
     except BrokenPipeError:
         sys.exit(1)
+    except RecursionError:
+        click.echo("error: too complex: the input is nested too deeply", err=True)
+        sys.exit(1)
     except Exception as error:  # noqa: BLE001 - the one boundary that turns bugs into a report
         click.echo(f"internal error: {type(error).__name__}: {error}; please report", err=True)
         click.echo(f"debug dump: {_debug_dump(error)}", err=True)

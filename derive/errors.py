@@ -6,7 +6,8 @@ Every user-facing problem is a `DeriveError` carrying a `Span` (where), `found`/
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -126,6 +127,19 @@ class InternalError(Exception):
     """A broken invariant inside derive: a bug, not bad input."""
 
 
+@contextmanager
+def within_limits() -> Iterator[None]:
+    """Turn Python's recursion limit, met by a pass on a pathologically deep input that slipped
+    past the limits of `derive.expr.limits`, into a diagnostic instead of a crash."""
+    try:
+        yield
+    except RecursionError:
+        raise UnsupportedError(
+            "too complex: the expression is nested too deeply to differentiate",
+            hint="name inner parts with intermediates ('let') or simplify the expression",
+        ) from None
+
+
 def format_diagnostic(error: DeriveError) -> str:
     """Format an error as `[file:line:col: ]error: [col N: ]message`, caret line and hint.
 
@@ -176,4 +190,5 @@ __all__ = [
     "UsageError",
     "VerificationError",
     "format_diagnostic",
+    "within_limits",
 ]

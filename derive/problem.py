@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from derive.errors import ShapeError, SpecError
 from derive.expr.functions import FUNCTIONS
+from derive.expr.limits import MAX_SIZE
 from derive.expr.nodes import (
     DERIVED_KINDS,
     GENERIC_KINDS,
@@ -28,9 +29,6 @@ from derive.expr.nodes import (
 )
 from derive.expr.parse import CONSTRUCTORS, Signature, parse
 from derive.expr.shapes import SCALAR, Shape, format_shape, infer_shape, shape_from_dims
-
-MAX_SIZE = 10_000
-"""Largest numeric dimension accepted; the numeric check uses small stand-ins for large ones."""
 
 ASSUMPTIONS = ("symmetric", "spd", "invertible", "positive")
 """Properties a symbol may be declared to have."""

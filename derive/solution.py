@@ -14,7 +14,7 @@ from derive.engine.chain import derive_chain, make_chain
 from derive.engine.chain_explain import explain_chain
 from derive.engine.format import poly_to_text
 from derive.engine.steps import Derivation, Layout
-from derive.errors import SpecError
+from derive.errors import SpecError, within_limits
 from derive.expr.nodes import Dim
 from derive.expr.unparse import unparse
 from derive.problem import make_problem
@@ -161,15 +161,16 @@ def solve(
     concrete = arguments.integers("element", element)
     let, functions = arguments.strings("let", let), arguments.functions(functions)
     seed = arguments.seed(seed)
-    if let:
-        if element is not None:
-            raise SpecError("a concrete element walk-through is not available for chains",
-                            hint="remove 'element' or the definitions")
-        problem, definitions = make_chain(expr, list(let), shapes, assume, functions)
-        work = derive_chain(problem, definitions, wrt, Layout(layout), name=name, seed=seed)
-        return Solution(explain_chain(work), Notation(notation))
-    problem = make_problem(expr, shapes, assume, functions, variable=wrt)
-    derivation = derive_exercise(
-        problem, wrt, Layout(layout), name=name, element=concrete, seed=seed
-    )
-    return Solution(derivation, Notation(notation))
+    if let and element is not None:
+        raise SpecError("a concrete element walk-through is not available for chains",
+                        hint="remove 'element' or the definitions")
+    with within_limits():
+        if let:
+            problem, definitions = make_chain(expr, list(let), shapes, assume, functions)
+            work = derive_chain(problem, definitions, wrt, Layout(layout), name=name, seed=seed)
+            return Solution(explain_chain(work), Notation(notation))
+        problem = make_problem(expr, shapes, assume, functions, variable=wrt)
+        derivation = derive_exercise(
+            problem, wrt, Layout(layout), name=name, element=concrete, seed=seed
+        )
+        return Solution(derivation, Notation(notation))

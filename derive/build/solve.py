@@ -15,7 +15,7 @@ from derive.engine.answers import AnswerCheck, check_answer, check_chain_answer
 from derive.engine.chain import derive_chain
 from derive.engine.chain_explain import explain_chain
 from derive.engine.steps import Derivation
-from derive.errors import DeriveError, Span, SpecErrors
+from derive.errors import DeriveError, Span, SpecErrors, within_limits
 from derive.spec.model import AnyItem, Exercise, ExerciseSet, IndexItem
 from derive.vectorize import Vectorization
 from derive.vectorize.answer import check_index_answer
@@ -105,7 +105,8 @@ def _check(solved: Solved, item: AnyItem) -> AnswerCheck | None:
 def solve_item(item: AnyItem) -> ItemOutcome:
     """Solve one item and check its teacher answer; errors are returned, placed in the file."""
     try:
-        derivation = _solve(item)
+        with within_limits():
+            derivation = _solve(item)
         verdict = None
         if item.answer_problem is not None:
             try:

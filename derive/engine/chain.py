@@ -43,8 +43,17 @@ from derive.engine.verify import (
     problem_points,
     within_tolerance,
 )
-from derive.errors import DeriveError, SpecError
-from derive.expr.nodes import Expr, Number, Symbol, children, symbols_in, with_children
+from derive.errors import DeriveError, SpecError, UnsupportedError
+from derive.expr.limits import MAX_DEFINITIONS, MAX_WRITTEN_DEPTH, MAX_WRITTEN_OUT
+from derive.expr.nodes import (
+    Expr,
+    Number,
+    Symbol,
+    children,
+    node_count,
+    symbols_in,
+    with_children,
+)
 from derive.expr.parse import Signature, parse
 from derive.expr.shapes import Shape, infer_shape, is_scalar
 from derive.problem import (
@@ -173,14 +182,44 @@ def _shaped(
 
 
 def substitute(expr: Expr, definitions: Mapping[str, Expr]) -> Expr:
-    """Replace intermediate symbols by their definitions, recursively."""
-    if isinstance(expr, Symbol) and expr.name in definitions:
-        return substitute(definitions[expr.name], definitions)
-    parts = children(expr)
-    if not parts:
-        return expr
-    replaced = tuple(substitute(child, definitions) for child in parts)
-    return with_children(expr, replaced)
+    """Replace intermediate symbols by their definitions, recursively.
+
+    Each intermediate is written out once and shared by every use, so the result is a tree
+    whose repeated parts are one object (evaluation and shape inference memoise by identity).
+    """
+    written: dict[str, Expr] = {}
+
+    def visit(node: Expr) -> Expr:
+        if isinstance(node, Symbol) and node.name in definitions:
+            if node.name not in written:
+                written[node.name] = visit(definitions[node.name])
+            return written[node.name]
+        parts = children(node)
+        return with_children(node, tuple(visit(child) for child in parts)) if parts else node
+
+    return visit(expr)
+
+
+def _check_written_out(main: Expr, definitions: Sequence[Definition]) -> None:
+    """Refuse a chain whose expression, every intermediate written out, is over the limits."""
+    sizes: dict[str, tuple[int, int]] = {}  # intermediate -> (nodes, depth) written out
+
+    def measure(node: Expr) -> tuple[int, int]:
+        if isinstance(node, Symbol) and node.name in sizes:
+            return sizes[node.name]
+        parts = [measure(child) for child in children(node)]
+        return 1 + sum(n for n, _ in parts), 1 + max((d for _, d in parts), default=0)
+
+    for definition in definitions:
+        sizes[definition.name] = measure(definition.expr)
+    nodes, depth = measure(main)
+    if nodes > MAX_WRITTEN_OUT or depth > MAX_WRITTEN_DEPTH:
+        raise UnsupportedError(
+            f"too complex: written out, the chain's expression has {nodes} nodes and {depth} "
+            f"levels; the limits are {MAX_WRITTEN_OUT} and {MAX_WRITTEN_DEPTH}",
+            hint="an intermediate used several times in each link doubles the expression at "
+            "every link; use fewer links or fewer uses",
+        )
 
 
 def fold(expr: Expr, definitions: Sequence[Definition]) -> Expr:
@@ -295,8 +334,8 @@ def derive_chain(
             )
             backprop = shaped(backprop, *matrix_shape)
         substitutions = {d.name: d.expr for d in definitions}
-        substituted = shaped(simplify(substitute(intermediate_form, substitutions),
-                                      problem.shapes, symmetric), *matrix_shape)
+        substituted = shaped(_simplified(substitute(intermediate_form, substitutions),
+                                         problem.shapes, symmetric), *matrix_shape)
 
     def extend(values: Mapping[str, Array], sizes: Sizes) -> dict[str, Array]:
         extended = dict(values)
@@ -324,6 +363,15 @@ def derive_chain(
     return ChainWork(problem, definitions, wrt, layout, out_symbol, out_indices, var_indices,
                      own, path, tuple(links), tuple(deltas), element, space, backprop,
                      intermediate_form, substituted, verification)
+
+
+SIMPLIFY_LIMIT = 400
+"""Largest substituted answer (in nodes) that is simplified again; a deep chain's substituted
+form repeats every layer and is only shown, so it is kept as substitution gives it."""
+
+
+def _simplified(expr: Expr, shapes: Mapping[str, Shape], symmetric: frozenset[str]) -> Expr:
+    return simplify(expr, shapes, symmetric) if node_count(expr) <= SIMPLIFY_LIMIT else expr
 
 
 def _total(
@@ -465,6 +513,11 @@ def make_chain(
 
     The problem's `text` is the expression as written (with the intermediates' names).
     """
+    if len(lets) > MAX_DEFINITIONS:
+        raise UnsupportedError(
+            f"too complex: the chain has {len(lets)} definitions; the limit is {MAX_DEFINITIONS}",
+            hint="split the network into parts and differentiate each",
+        )
     signatures = declare_functions(functions)
     parsed = [_parse_definition(t, n, signatures) for n, t in enumerate(lets, start=1)]
     names = {name for name, _, _ in parsed}
@@ -497,6 +550,7 @@ def make_chain(
     if unused:
         raise SpecError(f"intermediate '{unused[0]}' is defined but never used",
                         hint="use it in the expression or a later definition, or remove it")
+    _check_written_out(main, definitions)
     full = substitute(main, {d.name: d.expr for d in definitions})
     env = {**declared, **{d.name: d.shape for d in definitions}}
     shape = infer_shape(main, env, text)

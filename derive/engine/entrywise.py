@@ -14,8 +14,12 @@ from fractions import Fraction
 from typing import Any
 
 from derive.expr.nodes import Add, Expr, Mul, Neg, Number, Pow, Sub, children, with_children
-from derive.expr.shapes import Shape, infer_shape, is_scalar
+from derive.expr.shapes import Shape, ShapeMemo, infer_shape, is_scalar
 from derive.expr.unparse import unparse
+
+MAX_EXPANDED_TERMS = 32
+"""Largest expansion tried: a product of many sums (a deep chain's σ'(z) factors) would
+expand into exponentially many terms and is left as it is."""
 
 
 def simplify_entrywise(expr: Expr, shapes: Mapping[str, Shape]) -> Expr:
@@ -33,6 +37,13 @@ def simplify_entrywise(expr: Expr, shapes: Mapping[str, Shape]) -> Expr:
 class _Simplifier:
     def __init__(self, shapes: Mapping[str, Shape]) -> None:
         self.shapes = shapes
+        self.memo: ShapeMemo = {}
+
+    def shape(self, expr: Expr) -> Shape:
+        return infer_shape(expr, self.shapes, memo=self.memo)
+
+    def scalar(self, expr: Expr) -> bool:
+        return is_scalar(self.shape(expr))
 
     def entrywise(self, expr: Expr) -> bool:
         """Whether `expr` is an operation of the entrywise algebra (not an atom)."""
@@ -40,20 +51,36 @@ class _Simplifier:
             case Add() | Sub() | Neg():
                 return True
             case Mul(left=left, right=right):
-                shape = infer_shape(expr, self.shapes)
-                return not is_scalar(shape) or (is_scalar(infer_shape(left, self.shapes))
-                                                and is_scalar(infer_shape(right, self.shapes)))
+                return not self.scalar(expr) or (self.scalar(left) and self.scalar(right))
             case Pow(exponent=Number()):
                 return True
         return False
 
     def visit(self, expr: Expr) -> Expr:
-        if self.entrywise(expr) and _has_product_of_sum(expr, self):
+        if (self.entrywise(expr) and _has_product_of_sum(expr, self)
+                and self.expanded_terms(expr) <= MAX_EXPANDED_TERMS):
             return self.collect(expr)
         parts = children(expr)
         if not parts:
             return expr
         return with_children(expr, tuple(self.visit(child) for child in parts))
+
+    def expanded_terms(self, expr: Expr) -> int:
+        """How many terms expanding `expr` gives at most (a product of L sums gives 2^L)."""
+        if not self.entrywise(expr):
+            return 1
+        match expr:
+            case Add(left=left, right=right) | Sub(left=left, right=right):
+                return self.expanded_terms(left) + self.expanded_terms(right)
+            case Mul(left=left, right=right):
+                return self.expanded_terms(left) * self.expanded_terms(right)
+            case Neg(operand=operand):
+                return self.expanded_terms(operand)
+            case Pow(base=base, exponent=Number(value=value)) if value.denominator == 1 and (
+                0 < value <= 8
+            ):
+                return int(self.expanded_terms(base) ** int(value))
+        return 1
 
     def collect(self, expr: Expr) -> Expr:
         import sympy
@@ -65,7 +92,7 @@ class _Simplifier:
         result = _from_sympy(expanded, back, sympy)
         if result is None or _size(result) >= _size(expr):
             return expr
-        if infer_shape(result, self.shapes) != infer_shape(expr, self.shapes):
+        if self.shape(result) != self.shape(expr):
             return expr  # everything cancelled down to a broadcast constant: keep the shape
         return result
 

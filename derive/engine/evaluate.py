@@ -150,67 +150,101 @@ def evaluate_poly(
     sizes: Sizes,
 ) -> Array:
     """Evaluate an index-form polynomial as an array whose axes are the indices in `order`."""
-    shape = tuple(size_of(ranges[i], sizes) for i in order)
-    total = np.zeros(shape)
-    for term in poly.terms:
-        operands: list[Array] = []
-        factor_indices: list[tuple[str, ...]] = []
-        for factor in term.factors:
-            array, indices = _factor(factor, ranges, values, sizes)
-            operands.append(array)
-            factor_indices.append(indices)
-        # einsum wants one letter per index: number this term's indices locally.
-        names = list(dict.fromkeys(order + tuple(i for ix in factor_indices for i in ix)))
-        letter = {name: string.ascii_letters[p] for p, name in enumerate(names)}
-        inputs = ",".join("".join(letter[i] for i in ix) for ix in factor_indices)
-        used = {i for ix in factor_indices for i in ix}
-        present = [i for i in order if i in used]
-        spec = inputs + "->" + "".join(letter[i] for i in present)
-        # optimize: contract pairwise in a good order; a deep chain has many summed indices.
-        contracted = np.einsum(spec, *operands, optimize=len(operands) > 2) if operands else (
-            np.array(1.0)
-        )
-        # Axes of `order` the term does not mention are constant along that axis.
-        expanded = contracted.reshape(
-            tuple(shape[p] if i in used else 1 for p, i in enumerate(order))
-        )
-        total = total + float(term.coeff) * np.broadcast_to(expanded, shape)
-    return total
+    return _PolyEvaluator(ranges, _Evaluator(values, sizes, None)).poly(poly, order)
 
 
-def _factor(
-    factor: Factor,
-    ranges: Mapping[str, Dim],
-    values: Mapping[str, Array],
-    sizes: Sizes,
-) -> tuple[Array, tuple[str, ...]]:
-    match factor:
-        case Entry(base=base, indices=indices):
-            value = evaluate(base, values, sizes)
-            if len(indices) == 2:
-                return value, indices
-            return (value.reshape(-1) if indices else value.reshape(())), indices
-        case Delta(a=a, b=b):
-            if a == b:
-                return np.ones(size_of(ranges[a], sizes)), (a,)
-            return np.eye(size_of(ranges[a], sizes)), (a, b)
-        case Size(dim=dim):
-            return np.array(float(size_of(dim, sizes))), ()
-        case Group(poly=poly):
-            free = _free(poly)
-            return evaluate_poly(poly, free, ranges, values, sizes), free
-        case Apply(func=func, arg=arg, kind=kind):
-            free = _free(arg)
-            inner = evaluate_poly(arg, free, ranges, values, sizes)
-            if kind is not None:
-                return generic_value(func, kind, None, inner), free
-            return BUILTINS[func].numpy(inner), free
-        case Power(base=base, exponent=exponent):
-            free = _free(base)
-            inner = evaluate_poly(base, free, ranges, values, sizes)
-            return np.power(inner, float(exponent)), free
-    raise TypeError(type(factor).__name__)
+class _PolyEvaluator:
+    """Evaluates index forms; matrix sub-expressions share one memoising evaluator."""
+
+    def __init__(self, ranges: Mapping[str, Dim], matrices: _Evaluator) -> None:
+        self.ranges = ranges
+        self.matrices = matrices
+
+    def size(self, index: str) -> int:
+        return size_of(self.ranges[index], self.matrices.sizes)
+
+    def poly(self, poly: Poly, order: tuple[str, ...]) -> Array:
+        shape = tuple(self.size(i) for i in order)
+        total = np.zeros(shape)
+        for term in poly.terms:
+            operands = [self.factor(factor) for factor in term.factors]
+            used = {i for _, indices in operands for i in indices}
+            present = tuple(i for i in order if i in used)
+            contracted = contract(operands, present)
+            # Axes of `order` the term does not mention are constant along that axis.
+            expanded = contracted.reshape(
+                tuple(shape[p] if i in used else 1 for p, i in enumerate(order))
+            )
+            total = total + float(term.coeff) * np.broadcast_to(expanded, shape)
+        return total
+
+    def factor(self, factor: Factor) -> tuple[Array, tuple[str, ...]]:
+        match factor:
+            case Entry(base=base, indices=indices):
+                value = self.matrices.value(base)
+                if len(indices) == 2:
+                    return value, indices
+                return (value.reshape(-1) if indices else value.reshape(())), indices
+            case Delta(a=a, b=b):
+                if a == b:
+                    return np.ones(self.size(a)), (a,)
+                return np.eye(self.size(a)), (a, b)
+            case Size(dim=dim):
+                return np.array(float(size_of(dim, self.matrices.sizes))), ()
+            case Group(poly=poly):
+                free = free_indices(poly)
+                return self.poly(poly, free), free
+            case Apply(func=func, arg=arg, kind=kind):
+                free = free_indices(arg)
+                inner = self.poly(arg, free)
+                if kind is not None:
+                    return generic_value(func, kind, None, inner), free
+                return BUILTINS[func].numpy(inner), free
+            case Power(base=base, exponent=exponent):
+                free = free_indices(base)
+                return np.power(self.poly(base, free), float(exponent)), free
+        raise TypeError(type(factor).__name__)
 
 
-def _free(poly: Poly) -> tuple[str, ...]:
-    return free_indices(poly)
+def contract(operands: list[tuple[Array, tuple[str, ...]]], output: tuple[str, ...]) -> Array:
+    """The sum over every index not in `output` of the product of labelled arrays.
+
+    Contracts two operands at a time along shared indices, so a term of a deep chain (many
+    factors, many summed indices) needs neither more than einsum's 32 operands nor more than its
+    52 index letters.
+
+    Example:
+        >>> a, b = np.arange(6.0).reshape(2, 3), np.arange(3.0)
+        >>> contract([(a, ("i", "k")), (b, ("k",))], ("i",))
+        array([ 5., 14.])
+    """
+    pending = list(operands)
+    if not pending:
+        return np.array(1.0)
+    while len(pending) > 1:
+        first, second = _next_pair(pending)
+        (a, la), (b, lb) = pending[first], pending[second]
+        others = [labels for k, (_, labels) in enumerate(pending) if k not in (first, second)]
+        needed = set(output).union(*others)
+        kept = tuple(dict.fromkeys(i for i in la + lb if i in needed))
+        merged = _einsum([(a, la), (b, lb)], kept)
+        pending = [op for k, op in enumerate(pending) if k not in (first, second)]
+        pending.append((merged, kept))
+    return _einsum(pending, output)
+
+
+def _next_pair(pending: list[tuple[Array, tuple[str, ...]]]) -> tuple[int, int]:
+    """The first operand and the first other one sharing an index with it (else the second):
+    a chain of factors is contracted from one end, keeping every intermediate small."""
+    first = set(pending[0][1])
+    partner = next((k for k in range(1, len(pending)) if first & set(pending[k][1])), 1)
+    return 0, partner
+
+
+def _einsum(operands: list[tuple[Array, tuple[str, ...]]], output: tuple[str, ...]) -> Array:
+    names = list(dict.fromkeys(i for _, labels in operands for i in labels))
+    letter = {name: string.ascii_letters[p] for p, name in enumerate(names)}
+    spec = ",".join("".join(letter[i] for i in labels) for _, labels in operands)
+    spec += "->" + "".join(letter[i] for i in output)
+    result: Array = np.einsum(spec, *(array for array, _ in operands))
+    return result

@@ -45,7 +45,7 @@ from derive.expr.nodes import (
     Symbol,
     Transpose,
 )
-from derive.expr.shapes import Shape, constant_value, infer_shape, is_scalar
+from derive.expr.shapes import Shape, ShapeMemo, constant_value, infer_shape, is_scalar
 
 INDEX_NAMES = tuple("ijklmpqrstuvwabcdegh")
 
@@ -80,9 +80,10 @@ class ExpansionContext:
     def __init__(self, shapes: Mapping[str, Shape], allocator: IndexAllocator) -> None:
         self.shapes = shapes
         self.allocator = allocator
+        self.memo: ShapeMemo = {}
 
     def shape(self, expr: Expr) -> Shape:
-        return infer_shape(expr, self.shapes)
+        return infer_shape(expr, self.shapes, memo=self.memo)
 
     def index(self, dim: Dim) -> str | None:
         """A fresh index for `dim`, or None for a dimension of size 1."""

@@ -39,6 +39,9 @@ CONDITION_LIMIT = 1e8
 SMALLEST = 1e-3
 """Smallest |value| of a divisor, the base of a negative power, or the argument of norm."""
 
+MAX_DISTINCT_SIZES = 6
+"""Dimension names get different sizes up to this many (2..7); more names reuse them."""
+
 AS_WRITTEN = 6
 """Numeric dimensions up to this size are checked as they are; larger ones (an exercise may say
 [100] or [10000]) stand in at a small size, so the check stays fast."""
@@ -101,14 +104,15 @@ def draw_sizes(
     """
     written = {n for n in numbers if n <= AS_WRITTEN}
     large = sorted(n for n in numbers if n > AS_WRITTEN)
-    wanted = len(dims) + len(large)
-    pool = [n for n in range(2, 2 + max(4, wanted) + len(written)) if n not in written]
-    rng.shuffle(pool)
-    chosen = sorted(pool[:wanted])
-    order = list(range(wanted))
-    rng.shuffle(order)
     names: list[Dim] = [*dims, *large]
-    return {name: chosen[order[position]] for position, name in enumerate(names)}
+    distinct = max(4, min(len(names), MAX_DISTINCT_SIZES))
+    pool = [n for n in range(2, 2 + distinct + len(written)) if n not in written][:distinct]
+    rng.shuffle(pool)
+    order = list(range(len(names)))
+    rng.shuffle(order)
+    # Past MAX_DISTINCT_SIZES names (a deep network's layer widths) sizes repeat, so the finite
+    # differences stay cheap; every pair among the first names still differs.
+    return {name: pool[order[position] % len(pool)] for position, name in enumerate(names)}
 
 
 def conditioned_symbols(expr: Expr) -> frozenset[str]:

@@ -44,7 +44,7 @@ from derive.expr.nodes import (
     Symbol,
     Transpose,
 )
-from derive.expr.shapes import Shape, infer_shape
+from derive.expr.shapes import Shape, ShapeMemo, infer_shape
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +68,13 @@ class _Context:
     def __init__(self, shapes: Mapping[str, Shape], space: IndexSpace) -> None:
         self.shapes = shapes
         self.space = space
+        self.memo: ShapeMemo = {}
 
     def dim(self, index: str) -> Dim:
         return self.space.dim(index)
 
     def shape(self, expr: Expr) -> Shape:
-        return infer_shape(expr, self.shapes)
+        return infer_shape(expr, self.shapes, memo=self.memo)
 
 
 def reassemble(

@@ -30,8 +30,9 @@ from derive.expr.nodes import (
     Sub,
     Symbol,
     Transpose,
+    children,
 )
-from derive.expr.shapes import Shape, infer_shape, is_scalar
+from derive.expr.shapes import Shape, ShapeMemo, infer_shape, is_scalar
 from derive.expr.unparse import unparse
 
 ONE = Number(Fraction(1))
@@ -43,9 +44,15 @@ class Rewriter:
     def __init__(self, shapes: Mapping[str, Shape], symmetric: frozenset[str]) -> None:
         self.shapes = shapes
         self.symmetric = symmetric
+        self.memo: ShapeMemo = {}
+        self.transpose_counts: dict[int, tuple[Expr, int]] = {}
+
+    def transposes(self, expr: Expr) -> int:
+        """How many transposes `expr` prints with."""
+        return _transposes(expr, self.transpose_counts)
 
     def scalar(self, expr: Expr) -> bool:
-        return is_scalar(infer_shape(expr, self.shapes))
+        return is_scalar(infer_shape(expr, self.shapes, memo=self.memo))
 
     def normalize(self, expr: Expr) -> Expr:
         """Push transposes down and drop unit factors, bottom-up."""
@@ -59,7 +66,7 @@ class Rewriter:
                     flipped = self.matmul(
                         self.transpose(product.right), self.transpose(product.left)
                     )
-                    if _transposes(flipped) < _transposes(product):
+                    if self.transposes(flipped) < self.transposes(product):
                         return flipped
                 return product
             case Mul(left=left, right=right):
@@ -122,7 +129,7 @@ class Rewriter:
                 # (Aᵀ ⊙ Bᵀ)ᵀ = A ⊙ B, but (σ - t)ᵀ stays: push in only when it saves transposes.
                 pushed = _rebuild(expr, self.transpose(left), self.transpose(right), self)
                 kept = Transpose(expr)
-                return pushed if _transposes(pushed) < _transposes(kept) else kept
+                return pushed if self.transposes(pushed) < self.transposes(kept) else kept
         return Transpose(expr)
 
     def matmul(self, left: Expr, right: Expr) -> Expr:
@@ -145,7 +152,7 @@ class Rewriter:
         return MatMul(left, right)
 
     def size(self, expr: Expr) -> Dim:
-        return infer_shape(expr, self.shapes)[0]
+        return infer_shape(expr, self.shapes, memo=self.memo)[0]
 
     def mul(self, left: Expr, right: Expr) -> Expr:
         if left == ONE:
@@ -191,11 +198,14 @@ def _rebuild(expr: Expr, left: Expr, right: Expr, rewriter: Rewriter) -> Expr:
     return Add(left, right) if isinstance(expr, Add) else Sub(left, right)
 
 
-def _transposes(expr: Expr) -> int:
-    from derive.expr.nodes import children
-
+def _transposes(expr: Expr, memo: dict[int, tuple[Expr, int]]) -> int:
+    known = memo.get(id(expr))
+    if known is not None:
+        return known[1]
     own = 1 if isinstance(expr, Transpose) else 0
-    return own + sum(_transposes(child) for child in children(expr))
+    count = own + sum(_transposes(child, memo) for child in children(expr))
+    memo[id(expr)] = (expr, count)
+    return count
 
 
 def split_scalars(term: MatrixTerm, rewriter: Rewriter) -> MatrixTerm:

@@ -200,6 +200,15 @@ def extent(expr: Expr) -> Span:
             return expr.span
 
 
+def node_count(expr: Expr) -> int:
+    """How many nodes the tree of `expr` has (a shared sub-tree counts at each use)."""
+    count, stack = 0, [expr]
+    while stack:
+        count += 1
+        stack.extend(children(stack.pop()))
+    return count
+
+
 def symbols_in(expr: Expr) -> frozenset[str]:
     """Return the names of all symbols in `expr`."""
     if isinstance(expr, Symbol):

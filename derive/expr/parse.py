@@ -2,8 +2,8 @@
 
 Text -> Python's own `ast` (mode "eval", never executed) -> a whitelist of node types -> `nodes`.
 Anything outside the whitelist (attributes other than `.T`, subscripts, keywords, strings, lambdas,
-comparisons, ...) is refused with its position. Limits: `MAX_LENGTH` characters, `MAX_DEPTH`
-levels of nesting, printable ASCII only.
+comparisons, ...) is refused with its position. The limits of `derive.expr.limits` (length,
+nesting, function calls, numbers) are checked here; only printable ASCII is accepted.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from fractions import Fraction
 
 from derive.errors import ExprSyntaxError, Span
 from derive.expr.functions import ELEMENTWISE_FUNCTIONS, FUNCTIONS
+from derive.expr.limits import MAX_CALL_DEPTH, MAX_DEPTH, MAX_DIGITS, MAX_LENGTH, MAX_SIZE
 from derive.expr.nodes import (
     Add,
     Call,
@@ -32,21 +33,10 @@ from derive.expr.nodes import (
     Sub,
     Symbol,
     Transpose,
+    children,
 )
 
-MAX_LENGTH = 2000
-"""Longest expression accepted, in characters; a handout formula is far shorter."""
-
-MAX_DEPTH = 60
-"""Deepest nesting of parentheses and operators accepted."""
-
 CONSTRUCTORS = ("eye", "ones")
-
-MAX_DIGITS = 30
-"""Most significant digits, and the largest exponent, of a number in an expression."""
-
-MAX_SIZE = 10_000
-"""Largest numeric dimension, as in eye(100); shapes share the limit (`derive.problem`)."""
 
 _NUMBER = re.compile(r"^(\d*)\.?(\d*)(?:[eE]([+-]?\d+))?$")
 
@@ -102,8 +92,27 @@ right=Symbol(name='x'))
     except SyntaxError as error:
         raise _syntax_error(text, error) from None
     except (RecursionError, MemoryError, ValueError):
-        raise _error(text, 1, len(text) + 1, "expression is too complex to parse") from None
-    return _Converter(text, functions or {}).convert(tree, depth=0)
+        raise _error(text, 1, len(text) + 1, "too complex: the expression cannot be parsed "
+                     "within the limits") from None
+    expr = _Converter(text, functions or {}).convert(tree, depth=0)
+    _check_calls(expr, text)
+    return expr
+
+
+def _check_calls(expr: Expr, text: str) -> None:
+    """Refuse function calls nested deeper than `MAX_CALL_DEPTH`, pointing at the deepest."""
+    stack: list[tuple[Expr, int]] = [(expr, 0)]
+    while stack:
+        node, calls = stack.pop()
+        if isinstance(node, Call):
+            calls += 1
+            if calls > MAX_CALL_DEPTH:
+                raise ExprSyntaxError(
+                    f"too complex: function calls nest more than {MAX_CALL_DEPTH} deep",
+                    span=node.span, source=text,
+                    hint="name inner results with intermediates ('let') or simplify",
+                )
+        stack.extend((child, calls) for child in children(node))
 
 
 def python_tree(text: str) -> ast.expr:
@@ -137,7 +146,8 @@ def _check_text(text: str) -> None:
         )
     if len(text) > MAX_LENGTH:
         raise ExprSyntaxError(
-            f"expression is {len(text)} characters long; the limit is {MAX_LENGTH}",
+            f"too complex: the expression is {len(text)} characters long; the limit is "
+            f"{MAX_LENGTH}",
             span=Span(MAX_LENGTH + 1, MAX_LENGTH + 2),
             hint="introduce intermediate variables for long expressions",
         )
@@ -160,7 +170,7 @@ def _check_text(text: str) -> None:
                 text,
                 index + 1,
                 index + 2,
-                f"expression nests more than {MAX_DEPTH} levels deep",
+                f"too complex: the expression nests more than {MAX_DEPTH} levels deep",
                 hint="remove redundant parentheses",
             )
 
@@ -215,7 +225,8 @@ class _Converter:
 
     def convert(self, node: ast.expr, depth: int) -> Expr:
         if depth > MAX_DEPTH:
-            raise self.fail(node, f"expression nests more than {MAX_DEPTH} levels deep")
+            raise self.fail(node, f"too complex: the expression nests more than {MAX_DEPTH} "
+                            "levels deep")
         span = self.span(node)
         match node:
             case ast.Name(id=name):

@@ -79,7 +79,16 @@ def format_shape(shape: Shape) -> str:
     return f"{shape[0]}×{shape[1]}"
 
 
-def infer_shape(expr: Expr, env: Mapping[str, Shape], source: str | None = None) -> Shape:
+ShapeMemo = dict[int, tuple[Expr, Shape]]
+"""Shapes already inferred, by node identity (each entry keeps its node alive, so an id is never
+reused while the memo lives); passes that infer the shapes of many overlapping sub-trees share
+one, so their work stays linear."""
+
+
+def infer_shape(
+    expr: Expr, env: Mapping[str, Shape], source: str | None = None,
+    memo: ShapeMemo | None = None,
+) -> Shape:
     """Infer the shape of `expr`; symbols missing from `env` are scalars.
 
     Args:
@@ -98,13 +107,14 @@ def infer_shape(expr: Expr, env: Mapping[str, Shape], source: str | None = None)
         >>> infer_shape(parse("x.T @ A @ x"), {"x": ("n", 1), "A": ("n", "n")})
         (1, 1)
     """
-    return _Inference(env, source).shape(expr)
+    return _Inference(env, source, {} if memo is None else memo).shape(expr)
 
 
 class _Inference:
-    def __init__(self, env: Mapping[str, Shape], source: str | None) -> None:
+    def __init__(self, env: Mapping[str, Shape], source: str | None, memo: ShapeMemo) -> None:
         self.env = env
         self.source = source
+        self.memo = memo
 
     def quote(self, expr: Expr) -> str:
         """The operand as the user wrote it (short), else a description."""
@@ -121,13 +131,19 @@ class _Inference:
         span = expr.span if expr.span.col > 0 else Span(1, 2)
         return ShapeError(message, span=span, source=self.source, hint=hint)
 
-    def operands(self, left: Expr, right: Expr) -> tuple[Shape, Shape, str, str]:
-        left_shape, right_shape = self.shape(left), self.shape(right)
-        left_text = f"{self.quote(left)} ({format_shape(left_shape)})"
-        right_text = f"{self.quote(right)} ({format_shape(right_shape)})"
-        return left_shape, right_shape, left_text, right_text
+    def described(self, expr: Expr, shape: Shape) -> str:
+        """An operand for a message: as written, and its shape ('W (m×n)')."""
+        return f"{self.quote(expr)} ({format_shape(shape)})"
 
     def shape(self, expr: Expr) -> Shape:
+        known = self.memo.get(id(expr))
+        if known is not None:
+            return known[1]
+        shape = self.infer(expr)
+        self.memo[id(expr)] = (expr, shape)
+        return shape
+
+    def infer(self, expr: Expr) -> Shape:
         match expr:
             case Symbol(name=name):
                 return self.env.get(name, SCALAR)
@@ -149,11 +165,12 @@ class _Inference:
             case MatMul(left=left, right=right):
                 return self.matmul(expr, left, right)
             case Div(left=left, right=right):
-                left_shape, right_shape, _, right_text = self.operands(left, right)
+                left_shape, right_shape = self.shape(left), self.shape(right)
                 if not is_scalar(right_shape):
                     raise self.fail(
                         expr,
-                        f"cannot divide by {right_text}: the divisor must be a scalar",
+                        f"cannot divide by {self.described(right, right_shape)}: the divisor "
+                        "must be a scalar",
                         hint="for an inverse matrix write 'inv(...)'; for entrywise division "
                         "multiply by '... ** -1'",
                     )
@@ -167,7 +184,7 @@ class _Inference:
         raise self.fail(expr, f"no shape rule for {type(expr).__name__}")
 
     def add(self, expr: Expr, left: Expr, right: Expr) -> Shape:
-        left_shape, right_shape, left_text, right_text = self.operands(left, right)
+        left_shape, right_shape = self.shape(left), self.shape(right)
         # A scalar is added to every entry, as numpy broadcasts it.
         if is_scalar(left_shape):
             return right_shape
@@ -176,6 +193,8 @@ class _Inference:
         if left_shape != right_shape:
             verb = "add" if isinstance(expr, Add) else "subtract"
             joiner = "and" if isinstance(expr, Add) else "from"
+            left_text = self.described(left, left_shape)
+            right_text = self.described(right, right_shape)
             first, second = (left_text, right_text) if verb == "add" else (right_text, left_text)
             hint = "both operands must have the same shape"
             if is_scalar(left_shape) or is_scalar(right_shape):
@@ -189,7 +208,7 @@ class _Inference:
         return left_shape
 
     def mul(self, expr: Expr, left: Expr, right: Expr) -> Shape:
-        left_shape, right_shape, left_text, right_text = self.operands(left, right)
+        left_shape, right_shape = self.shape(left), self.shape(right)
         if is_scalar(left_shape):
             return right_shape
         if is_scalar(right_shape) or left_shape == right_shape:
@@ -199,12 +218,13 @@ class _Inference:
             hint = "for the matrix product use '@'"
         raise self.fail(
             expr,
-            f"cannot multiply {left_text} entrywise by {right_text}: shapes differ",
+            f"cannot multiply {self.described(left, left_shape)} entrywise by "
+            f"{self.described(right, right_shape)}: shapes differ",
             hint,
         )
 
     def matmul(self, expr: Expr, left: Expr, right: Expr) -> Shape:
-        left_shape, right_shape, left_text, right_text = self.operands(left, right)
+        left_shape, right_shape = self.shape(left), self.shape(right)
         if left_shape[1] != right_shape[0]:
             hint = "the left operand needs as many columns as the right one has rows"
             if is_scalar(left_shape) or is_scalar(right_shape):
@@ -215,7 +235,8 @@ class _Inference:
                 hint = f"did you mean '{self.quote(left)} @ {self.quote(right)}.T'?"
             raise self.fail(
                 expr,
-                f"cannot multiply {left_text} by {right_text}: inner dimensions "
+                f"cannot multiply {self.described(left, left_shape)} by "
+                f"{self.described(right, right_shape)}: inner dimensions "
                 f"{left_shape[1]} and {right_shape[0]} differ",
                 hint,
             )
@@ -251,7 +272,6 @@ class _Inference:
 
     def call(self, expr: Expr, func: str, arg: Expr) -> Shape:
         shape = self.shape(arg)
-        arg_text = f"{self.quote(arg)} ({format_shape(shape)})"
         if func in ELEMENTWISE_FUNCTIONS:
             return shape
         if func in ("norm", "sum"):
@@ -262,13 +282,13 @@ class _Inference:
                 return (size, size)
             raise self.fail(
                 expr,
-                f"diag takes a vector, got {arg_text}",
+                f"diag takes a vector, got {self.described(arg, shape)}",
                 hint="diag(v) builds the diagonal matrix with v on its diagonal",
             )
         if shape[0] != shape[1]:
             raise self.fail(
                 expr,
-                f"{func} needs a square matrix, got {arg_text}",
+                f"{func} needs a square matrix, got {self.described(arg, shape)}",
                 hint="multiply by a transpose to make it square, e.g. 'A.T @ A'",
             )
         if func == "inv":

@@ -11,6 +11,7 @@ from typing import Any
 
 from derive import arguments
 from derive.engine.steps import Step
+from derive.errors import within_limits
 from derive.expr.nodes import Dim
 from derive.expr.unparse import unparse
 from derive.render.notation import Notation
@@ -121,8 +122,9 @@ def vectorize(
         names = arguments.strings("free", free) or []
     for index in names:
         arguments.name("free", index)
-    problem = parse_index(index_expr, names, arguments.shapes(shapes))
-    work = vectorize_problem(problem, arguments.seed(seed))
+    with within_limits():
+        problem = parse_index(index_expr, names, arguments.shapes(shapes))
+        work = vectorize_problem(problem, arguments.seed(seed))
     return Vectorization(work, explain(work))
 
 

@@ -32,17 +32,12 @@ from derive.engine.terms import (
 )
 from derive.errors import DeriveError, ExprSyntaxError, ShapeError, Span, SpecError
 from derive.expr.functions import ELEMENTWISE_FUNCTIONS, MATRIX_FUNCTIONS
+from derive.expr.limits import MAX_DEPTH, MAX_LENGTH
 from derive.expr.nodes import Dim, Symbol
 from derive.expr.parse import python_tree
 from derive.expr.shapes import SCALAR, Shape, format_shape
 from derive.problem import check_dims
 from derive.vectorize.problem import IndexProblem
-
-MAX_LENGTH = 2000
-"""Longest index expression accepted, in characters."""
-
-MAX_DEPTH = 60
-"""Deepest nesting accepted."""
 
 _KEYWORDS = ("sum", "delta")
 _OPEN = {"(": ")", "[": "]"}
@@ -114,7 +109,8 @@ def _check_text(text: str) -> None:
                               hint="write an entry formula such as 'sum(A[i,k] * B[k,j], k)'")
     if len(text) > MAX_LENGTH:
         raise ExprSyntaxError(
-            f"expression is {len(text)} characters long; the limit is {MAX_LENGTH}",
+            f"too complex: the expression is {len(text)} characters long; the limit is "
+            f"{MAX_LENGTH}",
             span=Span(MAX_LENGTH + 1, MAX_LENGTH + 2),
             hint="split the expression into smaller exercises",
         )
@@ -128,7 +124,8 @@ def _check_text(text: str) -> None:
             stack.append((char, col))
             if len(stack) > MAX_DEPTH:
                 raise _fail(text, Span(col, col + 1),
-                            f"expression nests more than {MAX_DEPTH} levels deep",
+                            f"too complex: the expression nests more than {MAX_DEPTH} levels "
+                            "deep",
                             "remove redundant parentheses")
         elif char in _CLOSE:
             if not stack:
@@ -254,7 +251,8 @@ class _Converter:
 
     def convert(self, node: ast.expr, depth: int) -> Poly:
         if depth > MAX_DEPTH:
-            raise self.fail(node, f"expression nests more than {MAX_DEPTH} levels deep")
+            raise self.fail(node, f"too complex: the expression nests more than {MAX_DEPTH} "
+                            "levels deep")
         match node:
             case ast.Name(id=name):
                 return self.scalar(node, name)

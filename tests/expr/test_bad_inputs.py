@@ -492,7 +492,7 @@ BAD_INPUTS = [
         None,
         None,
         ExprSyntaxError,
-        "error: col 61: expression nests more than 60 levels deep\n"
+        "error: col 61: too complex: the expression nests more than 60 levels deep\n"
         "    " + DEEP + "\n"
         "                                                                ^\n"
         "hint: remove redundant parentheses",
@@ -813,7 +813,7 @@ def test_ten_thousand_nested_parentheses_are_refused() -> None:
     with pytest.raises(ExprSyntaxError) as caught:
         parse(text)
     assert format_diagnostic(caught.value) == (
-        f"error: col {MAX_LENGTH + 1}: expression is 20001 characters long; "
+        f"error: col {MAX_LENGTH + 1}: too complex: the expression is 20001 characters long; "
         f"the limit is {MAX_LENGTH}\n"
         "hint: introduce intermediate variables for long expressions"
     )
@@ -823,7 +823,7 @@ def test_nesting_past_the_limit_without_hitting_the_length_limit() -> None:
     text = "-" * 500 + "x"
     with pytest.raises(ExprSyntaxError) as caught:
         parse(text)
-    assert caught.value.message == f"expression nests more than {MAX_DEPTH} levels deep"
+    assert caught.value.message == f"too complex: the expression nests more than {MAX_DEPTH} levels deep"
 
 
 def test_one_megabyte_expression_is_refused_by_the_length_limit() -> None:
@@ -831,7 +831,7 @@ def test_one_megabyte_expression_is_refused_by_the_length_limit() -> None:
     with pytest.raises(ExprSyntaxError) as caught:
         parse(text)
     assert format_diagnostic(caught.value) == (
-        f"error: col {MAX_LENGTH + 1}: expression is 1000000 characters long; "
+        f"error: col {MAX_LENGTH + 1}: too complex: the expression is 1000000 characters long; "
         f"the limit is {MAX_LENGTH}\n"
         "hint: introduce intermediate variables for long expressions"
     )

@@ -1,14 +1,19 @@
-"""Random index expressions: every answer verifies independently, and most are solved."""
+"""Random index expressions: every answer verifies independently, and most are solved.
+
+"Independently" means without derive's evaluators: the index formula is evaluated by the einsum
+oracle (tests/index_oracle.py) and derive's matrix forms by the numpy oracle
+(tests/answers/numpy_oracle.py).
+"""
 
 from __future__ import annotations
 
 import numpy as np
+from answers.numpy_oracle import evaluate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from index_oracle import evaluate_index
 
-from derive import DeriveError, parse, vectorize
-from derive.engine.evaluate import evaluate, evaluate_poly
-from derive.vectorize.parse import parse_index
+from derive import DeriveError, vectorize
 
 DIMS = ("m", "n")
 SYMBOLS = {"A": ("m", "n"), "B": ("n", "n"), "C": ("m", "m"), "u": ("m",), "v": ("n",)}
@@ -41,16 +46,23 @@ def index_expressions(draw: st.DrawFn) -> tuple[str, str]:
 
 
 def _independent_check(text: str, free: str, result: str) -> None:
-    shapes = {name: list(dims) for name, dims in SYMBOLS.items() if f"{name}[" in text}
-    problem = parse_index(text, [f for f in free.split(",") if f], shapes)
+    """`result` (derive's matrix form) equals the einsum oracle's array of the index formula.
+
+    Both sides are evaluated without derive's code: the index formula by tests/index_oracle.py,
+    the matrix form by tests/answers/numpy_oracle.py.
+    """
     rng = np.random.default_rng(12345)
     sizes = {"m": 3, "n": 5}
-    values = {}
-    for name, (rows, cols) in problem.shapes.items():
-        values[name] = rng.standard_normal((sizes.get(str(rows), 1), sizes.get(str(cols), 1)))
-    expected = evaluate_poly(problem.poly, problem.free, problem.space.ranges, values, sizes)
+    values = {
+        name: rng.standard_normal((sizes[dims[0]], sizes[dims[1]] if len(dims) == 2 else 1))
+        for name, dims in SYMBOLS.items()
+    }
+    ranges = {index: sizes[dim] for index, dim in RANGE.items()}
+    names = [f for f in free.split(",") if f]
+    expected = evaluate_index(text, names, values, ranges)
     target = expected.reshape(expected.shape + (1,) * (2 - expected.ndim))
-    got = np.broadcast_to(evaluate(parse(result), values, sizes), target.shape)
+    got = evaluate(result, values, sizes)
+    assert got.shape == target.shape, f"{result}: shape {got.shape}, expected {target.shape}"
     np.testing.assert_allclose(got, target, rtol=1e-9, atol=1e-9)
 
 
