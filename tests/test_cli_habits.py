@@ -104,6 +104,30 @@ def test_check_judges_every_other_question_when_some_have_errors(tmp_path: Path)
     )
 
 
+@pytest.mark.parametrize(
+    ("exercise", "verdict"),
+    [
+        ("{id: a, shapes: {W: [m, n], x: [n]}, expr: W @ x, wrt: x, answer: W}",
+         "3:71: exercise 'a': wrong answer 'W' (expected: W.T); the answer is m×n but the "
+         "derivative is n×m in denominator layout, its shape in numerator layout"),
+        ("{id: b, shapes: {x: [n], A: [n, n]}, expr: x.T @ A @ x, wrt: x, layout: numerator, "
+         "answer: A @ x + A.T @ x}",
+         "3:96: exercise 'b': wrong answer 'A @ x + A.T @ x' (expected: x.T @ (A.T + A)); the "
+         "answer is n×1 but the derivative is 1×n in numerator layout, its shape in denominator "
+         "layout"),
+    ],
+    ids=["jacobian-flipped", "gradient-flipped"],
+)
+def test_a_layout_slip_is_a_wrong_answer_naming_the_layout(
+    tmp_path: Path, exercise: str, verdict: str
+) -> None:
+    spec = tmp_path / "ps.yaml"
+    spec.write_text(f"title: Slips\nexercises:\n  - {exercise}\n", encoding="utf-8")
+    result = run("check", str(spec))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [f"{spec}:{verdict}"]
+
+
 def test_schema_prints_the_shipped_json_schema() -> None:
     shipped = Path(derive.spec.__file__).with_name("exercise-set.schema.json")
     result = run("schema")

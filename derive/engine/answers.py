@@ -16,8 +16,9 @@ import numpy as np
 from derive.engine.evaluate import evaluate
 from derive.engine.steps import Derivation
 from derive.engine.verify import problem_points, within_tolerance
-from derive.errors import UnsupportedError, VerificationError
+from derive.errors import ShapeError, UnsupportedError, VerificationError
 from derive.expr.nodes import Expr, symbols_in
+from derive.expr.shapes import SCALAR, Shape, format_shape, infer_shape
 from derive.expr.unparse import unparse
 
 ANSWER_TOLERANCE = 1e-8
@@ -27,6 +28,34 @@ ROUNDING = 1e-12
 """Absolute rounding allowed on top, for answers that are zero up to rounding (M M⁻¹ - I)."""
 
 DRAWS = 3
+
+
+def derivative_shape(output: Shape, variable: Shape, layout: str) -> Shape | None:
+    """The shape of d output / d variable as a matrix, or None when it has three or more axes.
+
+    Numerator layout is the Jacobian order (output's entries down the rows); denominator layout
+    transposes it and gives gradients the variable's shape; mixed keeps gradients in the
+    variable's shape and vector-by-vector derivatives as Jacobians.
+
+    Example:
+        >>> derivative_shape(("m", 1), ("n", 1), "numerator")
+        ('m', 'n')
+        >>> derivative_shape((1, 1), ("m", "n"), "numerator")
+        ('n', 'm')
+        >>> derivative_shape((1, 1), ("n", 1), "mixed")
+        ('n', 1)
+    """
+    transposed_variable = (variable[1], variable[0])
+    if output == (1, 1):
+        return transposed_variable if layout == "numerator" else variable
+    if variable == (1, 1):
+        if layout != "denominator":
+            return output
+        return (output[1], output[0]) if 1 in output else None
+    if output[1] == 1 and variable[1] == 1:
+        jacobian = (output[0], variable[0])
+        return (variable[0], output[0]) if layout == "denominator" else jacobian
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +86,9 @@ def check_answer(derivation: Derivation, answer: Expr) -> AnswerCheck:
     if unknown:
         return AnswerCheck(False, expected,
                            f"the answer uses '{unknown[0]}', which is not in the expression")
+    mismatch = _shape_mismatch(derivation, target, answer)
+    if mismatch is not None:
+        return AnswerCheck(False, expected, mismatch)
     points, reason = problem_points(problem, derivation.verification.seed, DRAWS)
     if not points:
         raise VerificationError(f"cannot compare the answer: {reason}")
@@ -69,17 +101,33 @@ def check_answer(derivation: Derivation, answer: Expr) -> AnswerCheck:
                 return AnswerCheck(False, expected, "the answer inverts a singular matrix")
         if given.shape != right.shape:
             if given.shape == (1, 1) and given.item() == 0 and not np.any(right):
-                continue
-            return AnswerCheck(
-                False, expected,
-                f"the answer is {given.shape[0]}×{given.shape[1]} but the derivative is "
-                f"{right.shape[0]}×{right.shape[1]}",
-            )
+                continue  # a zero derivative answered with the scalar 0
+            return AnswerCheck(False, expected, "the answer has another shape at random points")
         if not np.all(np.isfinite(given)):
             return AnswerCheck(False, expected, "the answer is undefined at random points")
         if not within_tolerance(given, right, ANSWER_TOLERANCE, ROUNDING):
             return AnswerCheck(False, expected, "the values differ at random points")
     return AnswerCheck(True, expected, "")
+
+
+def _shape_mismatch(derivation: Derivation, target: Expr, answer: Expr) -> str | None:
+    """Why the answer's shape is not the derivative's (naming a layout slip), or None."""
+    problem = derivation.problem
+    try:
+        given = infer_shape(answer, problem.shapes)
+    except ShapeError as error:
+        return f"the answer is not well formed: {error.message}"
+    right = infer_shape(target, problem.shapes)
+    if given == right or given == SCALAR:
+        return None  # a scalar answer may be the 0 of a zero derivative: the values decide
+    layout = derivation.layout.value
+    reason = (f"the answer is {format_shape(given)} but the derivative is {format_shape(right)} "
+              f"in {layout} layout")
+    if derivation.result is None:
+        return reason
+    others = [other for other in ("numerator", "denominator", "mixed") if other != layout and
+              derivative_shape(problem.shape, problem.shapes[derivation.wrt], other) == given]
+    return reason + (f", its shape in {others[0]} layout" if others else "")
 
 
 def check_chain_answer(derivation: Derivation, answer: Expr) -> AnswerCheck:

@@ -17,7 +17,6 @@ from derive.engine.chain import make_chain
 from derive.errors import DeriveError
 from derive.expr.nodes import symbols_in
 from derive.expr.parse import Signature, parse
-from derive.expr.shapes import Shape, format_shape
 from derive.problem import Problem, declare_functions, make_problem
 from derive.spec.kinds import Let, normalize, place_chain_error, split_lets
 from derive.spec.load import DataPath, SourceMap
@@ -31,34 +30,6 @@ from derive.spec.scope import (
     item_header,
     let_path,
 )
-
-
-def derivative_shape(output: Shape, variable: Shape, layout: LayoutName) -> Shape | None:
-    """The shape of d output / d variable as a matrix, or None when it has three or more axes.
-
-    Numerator layout is the Jacobian order (output's entries down the rows); denominator layout
-    transposes it and gives gradients the variable's shape; mixed keeps gradients in the
-    variable's shape and vector-by-vector derivatives as Jacobians.
-
-    Example:
-        >>> derivative_shape(("m", 1), ("n", 1), "numerator")
-        ('m', 'n')
-        >>> derivative_shape((1, 1), ("m", "n"), "numerator")
-        ('n', 'm')
-        >>> derivative_shape((1, 1), ("n", 1), "mixed")
-        ('n', 1)
-    """
-    transposed_variable = (variable[1], variable[0])
-    if output == (1, 1):
-        return transposed_variable if layout == "numerator" else variable
-    if variable == (1, 1):
-        if layout != "denominator":
-            return output
-        return (output[1], output[0]) if 1 in output else None
-    if output[1] == 1 and variable[1] == 1:
-        jacobian = (output[0], variable[0])
-        return (variable[0], output[0]) if layout == "denominator" else jacobian
-    return None
 
 
 class DerivativeChecker(Diagnostics):
@@ -162,7 +133,7 @@ class DerivativeChecker(Diagnostics):
             }}
             answer_problem = self.check_answer(
                 answer_text, answer_node, answer_lead, answer_used, problem, shaped, assume,
-                functions, names, wrt, layout,
+                functions, names,
             )
             if answer_problem is None:
                 return None
@@ -246,8 +217,6 @@ class DerivativeChecker(Diagnostics):
         assume: Mapping[str, tuple[DataPath, Any]],
         functions: Mapping[str, str],
         intermediates: set[str],
-        wrt: str,
-        layout: LayoutName,
     ) -> Problem | None:
         known = set(problem.shapes) | set(problem.dims()) | intermediates
         strangers = sorted(used - known)
@@ -272,26 +241,6 @@ class DerivativeChecker(Diagnostics):
             used, shapes, assume, make, lambda error: self.source.place(error, node, lead)
         )
         if answer is None:
-            return None
-        expected = derivative_shape(problem.shape, problem.shapes[wrt], layout)
-        if expected is not None and answer.shape != expected:
-            other: LayoutName = "numerator" if layout != "numerator" else "denominator"
-            other_shape = derivative_shape(problem.shape, problem.shapes[wrt], other)
-            hint = "check the answer's transposes against the layout"
-            if answer.shape == other_shape:
-                hint = (
-                    f"this is the shape in {other} layout; transpose the answer or set "
-                    f"'layout: {other}'"
-                )
-            self.errors.append(
-                self.source.error(
-                    f"the answer is {format_shape(answer.shape)}, but the derivative of "
-                    f"'{problem.text}' with respect to '{wrt}' in {layout} layout is "
-                    f"{format_shape(expected)}",
-                    node,
-                    hint=hint,
-                )
-            )
             return None
         return answer
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from derive.errors import DeriveError, Span, SpecError, SpecErrors
 from derive.problem import check_dims, declare_functions
-from derive.spec.derivative import DerivativeChecker, derivative_shape
+from derive.spec.derivative import DerivativeChecker
 from derive.spec.kinds import check_index_item
 from derive.spec.load import DataPath, SourceMap
 from derive.spec.model import (
@@ -40,7 +40,7 @@ from derive.spec.schema import (
 )
 from derive.spec.scope import Diagnostics, ItemScope, Level
 
-__all__ = ["MAX_ERRORS", "derivative_shape", "validate_spec", "validate_spec_partial"]
+__all__ = ["MAX_ERRORS", "validate_spec", "validate_spec_partial"]
 
 
 MAX_ERRORS = 20

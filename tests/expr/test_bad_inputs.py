@@ -16,7 +16,8 @@ from derive.errors import (
     SpecError,
     format_diagnostic,
 )
-from derive.expr.parse import MAX_DEPTH, MAX_LENGTH, parse
+from derive.expr.limits import MAX_DEPTH, MAX_LENGTH
+from derive.expr.parse import parse
 from derive.problem import AssumeSpec, ShapeSpec, make_problem
 
 DEEP = "(" * (MAX_DEPTH + 1) + "x" + ")" * (MAX_DEPTH + 1)
@@ -823,7 +824,9 @@ def test_nesting_past_the_limit_without_hitting_the_length_limit() -> None:
     text = "-" * 500 + "x"
     with pytest.raises(ExprSyntaxError) as caught:
         parse(text)
-    assert caught.value.message == f"too complex: the expression nests more than {MAX_DEPTH} levels deep"
+    assert caught.value.message == (
+        f"too complex: the expression nests more than {MAX_DEPTH} levels deep"
+    )
 
 
 def test_one_megabyte_expression_is_refused_by_the_length_limit() -> None:

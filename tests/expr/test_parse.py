@@ -10,6 +10,7 @@ from strategies import expressions
 
 from derive.errors import Span
 from derive.expr.functions import FUNCTIONS
+from derive.expr.limits import MAX_DEPTH, MAX_LENGTH
 from derive.expr.nodes import (
     Add,
     Call,
@@ -27,7 +28,7 @@ from derive.expr.nodes import (
     extent,
     symbols_in,
 )
-from derive.expr.parse import MAX_DEPTH, MAX_LENGTH, is_elementwise, parse
+from derive.expr.parse import is_elementwise, parse
 from derive.expr.unparse import unparse
 
 x, y, A, B = Symbol("x"), Symbol("y"), Symbol("A"), Symbol("B")

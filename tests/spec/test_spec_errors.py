@@ -344,41 +344,6 @@ INVALID = [
         ),
     ),
     (
-        "answer-wrong-shape",
-        HEAD
-        + (
-            "  - id: a\n"
-            "    shapes: {W: [m, n], x: [n]}\n"
-            "    expr: W @ x\n"
-            "    wrt: x\n"
-            "    answer: W\n"
-        ),
-        (
-            "ps.yaml:7:13: error: the answer is m×n, but the derivative of 'W @ x' with respect to 'x' in denominator layout is n×m\n"
-            "        answer: W\n"
-            "                ^\n"
-            "hint: this is the shape in numerator layout; transpose the answer or set 'layout: numerator'"
-        ),
-    ),
-    (
-        "answer-wrong-shape-numerator",
-        HEAD
-        + (
-            "  - id: a\n"
-            "    shapes: {x: [n], A: [n, n]}\n"
-            "    expr: x.T @ A @ x\n"
-            "    wrt: x\n"
-            "    layout: numerator\n"
-            "    answer: A @ x + A.T @ x\n"
-        ),
-        (
-            "ps.yaml:8:13: error: the answer is n×1, but the derivative of 'x.T @ A @ x' with respect to 'x' in numerator layout is 1×n\n"
-            "        answer: A @ x + A.T @ x\n"
-            "                ^^^^^^^^^^^^^^^\n"
-            "hint: this is the shape in denominator layout; transpose the answer or set 'layout: denominator'"
-        ),
-    ),
-    (
         "answer-syntax-error",
         HEAD
         + (

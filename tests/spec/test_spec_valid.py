@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from derive.engine.answers import derivative_shape
 from derive.errors import ExprSyntaxError, Span, SpecError, format_diagnostic
 from derive.spec import ExerciseSet, load_spec, parse_spec
-from derive.spec.validate import derivative_shape
 
 PROBLEM_SET = r"""title: Problem Set 3 - Matrix derivatives
 course: Introduction to Machine Learning
