@@ -80,7 +80,7 @@ def render_documents(
             (exercise, [(each.item, each.derivation) for each in items])
             for exercise, items in solved.items
         ]
-        context = handout_context(solved.spec, pairs, source)
+        context = handout_context(solved.spec, pairs, source, solved.stem)
         for document in documents:
             text = _render(env, f"{document}.{ext}.j2", context, solved.spec.file)
             out.append(

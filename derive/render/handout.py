@@ -8,7 +8,6 @@ the shapes, the assumptions and the layout. The keys are documented in README.md
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from derive.engine.steps import Derivation, Relation, ShapeOf
@@ -20,6 +19,7 @@ from derive.render.env import escape_tex
 from derive.render.mathtex import MathPrinter
 from derive.render.notation import Notation, dim_to_latex
 from derive.render.printer import ExprPrinter
+from derive.render.prose import escape_md, user_prose
 from derive.spec.model import AnyItem, Exercise, ExerciseSet, IndexItem, Item
 from derive.vectorize import Vectorization
 from derive.vectorize.explain import output_name
@@ -27,79 +27,8 @@ from derive.vectorize.explain import output_name
 SolvedItems = Sequence[tuple[Exercise, Sequence[tuple[AnyItem, Derivation | Vectorization]]]]
 """Each exercise with its items and their derivations, in spec order."""
 
-_MD_SPECIALS = {"\\": "\\\\", "*": r"\*", "_": r"\_", "$": r"\$", "`": r"\`", "<": "&lt;"}
 _KIND_WORDS = {"symmetric": "symmetric", "spd": "symmetric positive definite",
                "invertible": "invertible", "positive": "positive"}
-
-
-def split_math(text: str) -> list[tuple[bool, str]]:
-    """Split prose into (is_math, text) pieces; math pieces keep their `$` or `$$` delimiters.
-
-    An escaped dollar `\\$` is a literal dollar in prose; an unclosed `$` is prose too.
-
-    Example:
-        >>> split_math(r"Let $y = Wx$, cost \\$5")
-        [(False, 'Let '), (True, '$y = Wx$'), (False, ', cost $5')]
-    """
-    pieces: list[tuple[bool, str]] = []
-    prose: list[str] = []
-    index = 0
-    while index < len(text):
-        if text.startswith("\\$", index):
-            prose.append("$")
-            index += 2
-            continue
-        if text[index] != "$":
-            prose.append(text[index])
-            index += 1
-            continue
-        fence = "$$" if text.startswith("$$", index) else "$"
-        end = _closing(text, index + len(fence), fence)
-        if end < 0:
-            prose.append(text[index:])
-            break
-        if prose:
-            pieces.append((False, "".join(prose)))
-            prose = []
-        pieces.append((True, text[index : end + len(fence)]))
-        index = end + len(fence)
-    if prose:
-        pieces.append((False, "".join(prose)))
-    return pieces
-
-
-def _closing(text: str, start: int, fence: str) -> int:
-    index = start
-    while index < len(text):
-        if text[index] == "\\":
-            index += 2
-            continue
-        if text.startswith(fence, index):
-            return index if index > start else -1
-        index += 1
-    return -1
-
-
-def escape_md_prose(text: str) -> str:
-    """Escape Markdown prose so that `_`, `*`, `$` and backslashes stay literal.
-
-    Example:
-        >>> escape_md_prose("x_1 * 2")
-        'x\\\\_1 \\\\* 2'
-    """
-    return "".join(_MD_SPECIALS.get(char, char) for char in text)
-
-
-def user_prose(text: str, fmt: str) -> str:
-    """Prose from a spec for `fmt` ('md' or 'tex'): math kept, everything else escaped.
-
-    Example:
-        >>> user_prose("Let $y_i = x_i$ for each_one", "tex")
-        'Let $y_i = x_i$ for each\\\\_one'
-    """
-    escape = escape_md_prose if fmt == "md" else escape_tex
-    body = " ".join(text.split())
-    return "".join(piece if is_math else escape(piece) for is_math, piece in split_math(body))
 
 
 def written_prompt(derivation: Derivation, element: tuple[int, ...] | None,
@@ -246,7 +175,9 @@ def _item_context(
     }
 
 
-def handout_context(spec: ExerciseSet, solved: SolvedItems, fmt: str) -> dict[str, Any]:
+def handout_context(
+    spec: ExerciseSet, solved: SolvedItems, fmt: str, stem: str
+) -> dict[str, Any]:
     """The variables of the problems and solutions templates for `fmt` ('md' or 'tex').
 
     Example keys: `title`, `course`, `author`, `file`, `stem`, `layout`, `exercise_count`,
@@ -282,13 +213,17 @@ def handout_context(spec: ExerciseSet, solved: SolvedItems, fmt: str) -> dict[st
         "title": user_prose(spec.title, fmt),
         "course": user_prose(spec.course, fmt) if spec.course else None,
         "author": user_prose(spec.author, fmt) if spec.author else None,
-        "file": spec.file,
-        "stem": Path(spec.file).stem,
+        "file": _escaped(spec.file, fmt),
+        "stem": _escaped(stem, fmt),
         "layout": spec.layout,
         "exercise_count": len(exercises),
         "item_count": sum(len(e["questions"]) for e in exercises),
         "exercises": exercises,
     }
+
+
+def _escaped(text: str, fmt: str) -> str:
+    return escape_md(text) if fmt == "md" else escape_tex(text)
 
 
 def _as_item(item: AnyItem) -> Item:

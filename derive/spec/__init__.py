@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from derive.spec.load import load_spec, load_spec_partial, parse_spec
 from derive.spec.model import Exercise, ExerciseSet, Item, SourceSpot
-from derive.spec.safety import check_tex_safe
+from derive.spec.prose import parse_prose
 from derive.spec.schema import spec_json_schema
 
 __all__ = [
@@ -16,9 +16,9 @@ __all__ = [
     "ExerciseSet",
     "Item",
     "SourceSpot",
-    "check_tex_safe",
     "load_spec",
     "load_spec_partial",
+    "parse_prose",
     "parse_spec",
     "spec_json_schema",
 ]

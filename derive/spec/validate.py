@@ -28,7 +28,7 @@ from derive.spec.model import (
     LayoutName,
     SpecFile,
 )
-from derive.spec.safety import find_tex_unsafe
+from derive.spec.prose import MAX_PROMPT, MAX_TITLE, ProseError, parse_prose
 from derive.spec.schema import (
     CHOICES,
     MISSING_HINTS,
@@ -177,26 +177,20 @@ class _Checker(Diagnostics):
                 first[ident] = index
 
     def check_prose(self, text: object, path: DataPath, where: str) -> None:
+        """Prose must keep to the allowlist of `derive.spec.prose` (and its length limit)."""
         if not isinstance(text, str):
             return
-        found = find_tex_unsafe(text)
-        if found is None:
-            return
-        offset, command = found
-        node = self.source.values[path]
-        assert isinstance(node, yaml.ScalarNode)
-        spot = self.source.spot(node, offset)
-        self.errors.append(
-            SpecError(
-                f"'{command}' is not allowed in the {path[-1]} of {where}",
-                span=Span(
-                    spot.span.col, spot.span.col + len(command), spot.span.line, spot.span.file
-                ),
-                source=spot.line_text,
-                hint="titles and prompts may use math and text formatting, but no commands that "
-                "read or write files, define macros or change catcodes",
-            )
-        )
+        limit = MAX_PROMPT if path[-1] == "prompt" else MAX_TITLE
+        try:
+            parse_prose(text, limit)
+        except ProseError as error:
+            node = self.source.values[path]
+            assert isinstance(node, yaml.ScalarNode)
+            spot = self.source.spot(node, min(error.offset, max(len(text) - 1, 0)))
+            span = Span(spot.span.col, spot.span.col + error.length, spot.span.line,
+                        spot.span.file)
+            self.errors.append(SpecError(f"{error.message}, in the {path[-1]} of {where}",
+                                         span=span, source=spot.line_text, hint=error.hint))
 
     # --- exercises and parts ----------------------------------------------------------------
 

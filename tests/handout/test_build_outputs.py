@@ -161,8 +161,8 @@ def test_prose_escaping_in_markdown_and_latex(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", str(spec), "--format", "tex", "--out", str(out)])
     md = (out / "esc" / "esc-problems.md").read_text(encoding="utf-8")
     tex = (out / "esc" / "esc-problems.tex").read_text(encoding="utf-8")
-    assert r"# Costs\_and \*stars\* & 50%" in md
-    assert r"Use x\_1 \* 2, not $x_1 * 2$; it costs \$3 & 5%." in md
+    assert r"# Costs\_and \*stars\* &amp; 50%" in md
+    assert r"Use x\_1 \* 2, not $x_1 * 2$; it costs \$3 &amp; 5%." in md
     assert r"\title{Costs\_and *stars* \& 50\%" in tex
     assert r"Use x\_1 * 2, not $x_1 * 2$; it costs \$3 \& 5\%." in tex
 

@@ -539,24 +539,26 @@ def test_invalid_spec(text: str, expected: str) -> None:
 UNSAFE = [
     "input", "include", "openin", "openout", "write18", "write", "immediate", "catcode", "def",
     "edef", "gdef", "xdef", "let", "newcommand", "renewcommand", "csname", "read", "special",
-    "usepackage", "documentclass", "makeatletter", "scantokens",
+    "usepackage", "documentclass", "makeatletter", "scantokens", "pdfobj", "pdfcatalog",
 ]  # fmt: skip
 
-_SAFETY_HINT = (
-    "hint: titles and prompts may use math and text formatting, but no commands that read or "
-    "write files, define macros or change catcodes"
+_PROSE_HINT = (
+    "hint: prose may use \\emph{...} and \\textbf{...}, math in $...$ or $$...$$, and \\$ \\% "
+    "\\& \\# \\_ \\{ \\} for those characters"
 )
+_MATH_HINT = "hint: math may use the commands listed in README.md, 'Security'"
 
 
 @pytest.mark.parametrize("command", UNSAFE, ids=UNSAFE)
 def test_unsafe_tex_in_prompt(command: str) -> None:
     text = HEAD + f"  - id: leak\n    prompt: Let $y = Wx$. \\{command}{{/etc/passwd}}\n"
     text += "    expr: x\n    wrt: x\n"
-    shown = "write" if command == "write18" else command
+    shown = command.rstrip("0123456789")  # TeX reads \write18 as \write and 18
     expected = (
-        f"ps.yaml:4:27: error: '\\{shown}' is not allowed in the prompt of exercise 'leak'\n"
+        f"ps.yaml:4:27: error: '\\{shown}' is not allowed in prose, in the prompt of "
+        f"exercise 'leak'\n"
         f"        prompt: Let $y = Wx$. \\{command}{{/etc/passwd}}\n"
-        f"                              {'^' * (len(shown) + 1)}\n" + _SAFETY_HINT
+        f"                              {'^' * (len(shown) + 1)}\n" + _PROSE_HINT
     )
     with pytest.raises(SpecError) as caught:
         parse_spec(text, "ps.yaml")
@@ -568,25 +570,28 @@ def test_unsafe_tex_in_prompt(command: str) -> None:
     [
         (
             "spec-title",
-            "title: 'Set ^^5cinput'\nexercises:\n  - {id: a, expr: x, wrt: x}\n",
-            "ps.yaml:1:13: error: '^^' is not allowed in the title of the spec\n"
-            "    title: 'Set ^^5cinput'\n"
-            "                ^^\n",
+            "title: 'Set $^^5cinput$'\nexercises:\n  - {id: a, expr: x, wrt: x}\n",
+            "ps.yaml:1:14: error: '^^' is not allowed in math, in the title of the spec\n"
+            "    title: 'Set $^^5cinput$'\n"
+            "                 ^^\n"
+            "hint: write ^{...} for a power",
         ),
         (
             "part-title-block",
             HEAD + "  - id: q\n    parts:\n      - expr: x\n        wrt: x\n"
             "        title: |\n          First line\n          then \\def\\x{1}\n",
-            "ps.yaml:9:16: error: '\\def' is not allowed in the title of part (a) of exercise 'q'\n"
+            "ps.yaml:9:16: error: '\\def' is not allowed in prose, in the title of part (a) of "
+            "exercise 'q'\n"
             "              then \\def\\x{1}\n"
-            "                   ^^^^\n",
+            "                   ^^^^\n" + _PROSE_HINT,
         ),
         (
             "course",
-            'title: T\ncourse: "ML \\\\immediate"\nexercises:\n  - {id: a, expr: x, wrt: x}\n',
-            "ps.yaml:2:13: error: '\\immediate' is not allowed in the course of the spec\n"
-            '    course: "ML \\\\immediate"\n'
-            "                ^^^^^^^^^^\n",
+            'title: T\ncourse: "ML $\\\\immediate$"\nexercises:\n  - {id: a, expr: x, wrt: x}\n',
+            "ps.yaml:2:14: error: '\\immediate' is not allowed in math, in the course of the "
+            "spec\n"
+            '    course: "ML $\\\\immediate$"\n'
+            "                 ^^^^^^^^^^\n" + _MATH_HINT,
         ),
     ],
     ids=["spec-title", "part-title-block", "course"],
@@ -594,7 +599,7 @@ def test_unsafe_tex_in_prompt(command: str) -> None:
 def test_unsafe_tex_positions(field: str, text: str, expected: str) -> None:
     with pytest.raises(SpecError) as caught:
         parse_spec(text, "ps.yaml")
-    assert format_diagnostic(caught.value) == expected + _SAFETY_HINT
+    assert format_diagnostic(caught.value) == expected
 
 
 def test_errors_are_capped_at_twenty() -> None:
