@@ -13,11 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-import jinja2
-
 from derive.build.solve import SolvedSet, where, with_context
-from derive.errors import DeriveError, PdfError, RenderError, Span
-from derive.render.env import make_env
+from derive.errors import DeriveError, PdfError, Span
+from derive.render.env import make_env, render_template
 from derive.render.handout import handout_context
 from derive.render.pdf import compile_pdf, stop_all
 from derive.spec.model import ExerciseSet
@@ -82,28 +80,11 @@ def render_documents(
         ]
         context = handout_context(solved.spec, pairs, source, solved.stem)
         for document in documents:
-            text = _render(env, f"{document}.{ext}.j2", context, solved.spec.file)
+            text = render_template(env, f"{document}.{ext}.j2", context, solved.spec.file)
             out.append(
                 Document(output_name(solved.stem, document, fmt), fmt, text, solved.spec, document)
             )
     return out
-
-
-def _render(
-    env: jinja2.Environment, name: str, context: dict[str, object], file: str
-) -> str:
-    try:
-        return env.get_template(name).render(**context)
-    except jinja2.TemplateNotFound as error:
-        raise RenderError(
-            f"template '{error.name}' was not found while rendering {file}",
-            hint="copy it from derive's templates/ folder into the --templates folder",
-        ) from None
-    except (jinja2.TemplateError, TypeError) as error:
-        raise RenderError(
-            f"template '{name}' failed while rendering {file}: {error}",
-            hint="the variables available to templates are listed in README.md",
-        ) from None
 
 
 def locate_tex_error(error: PdfError, document: Document) -> DeriveError:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from derive.engine.steps import Derivation
 from derive.render.context import derivation_context
-from derive.render.env import make_env
+from derive.render.env import make_env, render_template
 from derive.render.notation import Notation
 
 _KINDS = {"text": ("text", "solution.txt.j2"), "md": ("markdown", "solution.md.j2"),
@@ -19,5 +19,5 @@ def render_solution(
 ) -> str:
     """One worked solution as a snippet in `fmt` ('text', 'md' or 'tex')."""
     kind, name = _KINDS[fmt]
-    env = make_env(kind, templates)
-    return env.get_template(name).render(**derivation_context(derivation, notation))
+    context = derivation_context(derivation, notation)
+    return render_template(make_env(kind, templates), name, context, "a worked solution")

@@ -15,7 +15,7 @@ from derive.expr.nodes import Expr
 from derive.expr.shapes import Shape
 from derive.expr.unparse import unparse
 from derive.render.context import step_context
-from derive.render.env import make_env
+from derive.render.env import make_env, render_template
 from derive.render.mathtex import MathPrinter
 from derive.render.notation import Notation
 from derive.render.printer import ExprPrinter
@@ -59,4 +59,4 @@ def _shape_of(expr: Expr, shapes: Mapping[str, Shape]) -> Shape:
 def render_vectorize(context: Mapping[str, Any], fmt: str, templates: Path | None = None) -> str:
     """A vectorization as a snippet in `fmt` ('text', 'md' or 'tex')."""
     kind, name = _KINDS[fmt]
-    return make_env(kind, templates).get_template(name).render(**context)
+    return render_template(make_env(kind, templates), name, context, "a vectorization")

@@ -27,6 +27,9 @@ MAX_NODES = 20_000
 MAX_DEPTH = 32
 """Deepest nesting of mappings and lists accepted."""
 
+MAX_CHARACTERS = 2_000_000
+"""Most characters the spec's values may add up to, aliases written out at each use."""
+
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -226,12 +229,19 @@ def read_yaml(text: str, filename: str) -> tuple[object, SourceMap, list[DeriveE
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         raise SpecErrors([_yaml_error(error, source)]) from None
+    except RecursionError:
+        raise SpecErrors([SpecError(
+            f"the spec is too large: it nests deeper than YAML can be read here (the limit is "
+            f"{MAX_DEPTH} levels)", span=source.span_at(0), source=source.line_text(1),
+            hint="write exercises out plainly; no list or mapping needs that much nesting",
+        )]) from None
     except yaml.reader.ReaderError as error:
         span = source.span_at(error.position)
+        code = error.character if isinstance(error.character, int) else ord(error.character)
         raise SpecErrors(
             [
                 SpecError(
-                    f"invalid YAML: character {ord(error.character):#x} is not allowed",
+                    f"invalid YAML: character {code:#x} is not allowed",
                     span=span,
                     source=source.line_text(span.line or 1),
                     hint="remove control characters from the file",
@@ -273,6 +283,7 @@ class _Converter:
         self.source = source
         self.errors: list[DeriveError] = []
         self.count = 0
+        self.characters = 0
         self.constructor = yaml.constructor.SafeConstructor()
 
     def convert(self, node: yaml.Node, path: DataPath, depth: int) -> object:
@@ -289,6 +300,14 @@ class _Converter:
                 ]
             )
         self.source.values.setdefault(path, node)
+        if isinstance(node, yaml.ScalarNode):
+            self.characters += len(node.value)
+            if self.characters > MAX_CHARACTERS:
+                raise SpecErrors([self.source.error(
+                    f"the spec is too large: its values, aliases written out, are over "
+                    f"{MAX_CHARACTERS} characters", node,
+                    hint="aliases (*name) count once per use; write exercises out plainly",
+                )])
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -303,8 +322,10 @@ class _Converter:
             return self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as error:
             message = (error.problem or "cannot read this value").rstrip(".")
-            self.errors.append(self.source.error(f"invalid YAML value: {message}", node))
-            return None
+        except (ValueError, TypeError, OverflowError):  # e.g. '!!int abc'
+            message = f"'{str(node.value)[:40]}' is not a valid {node.tag.rsplit(':', 1)[-1]}"
+        self.errors.append(self.source.error(f"invalid YAML value: {message}", node))
+        return None
 
     def mapping(self, node: yaml.MappingNode, path: DataPath, depth: int) -> dict[str, object]:
         result: dict[str, object] = {}

@@ -41,6 +41,9 @@ class Level:
     lets: list[Any] | None = None
     used: set[str] = field(default_factory=set)
     complete: bool = True
+    declared: bool = True
+    """False when a declaration at this level (a shape, a function) has an error: the items that
+    see it are not judged, since they would be judged with what was meant missing."""
 
 
 @dataclass(frozen=True, slots=True)

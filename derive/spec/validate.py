@@ -271,7 +271,7 @@ class _Checker(Diagnostics):
                     check_dims(name, dims)
                 except DeriveError as error:
                     self.fail(error.message, (*level.path, "shapes", name), hint=error.hint)
-                    level.complete = False
+                    level.complete = level.declared = False
                     continue
                 level.shapes[name] = dims
         assume = raw.get("assume")
@@ -293,7 +293,7 @@ class _Checker(Diagnostics):
                     declare_functions({name: declared})
                 except DeriveError as error:
                     self.fail(error.message, (*level.path, "functions", name), hint=error.hint)
-                    level.complete = False
+                    level.complete = level.declared = False
                     continue
                 level.functions[name] = declared
 
@@ -317,13 +317,16 @@ class _Checker(Diagnostics):
         if missing:
             levels[-1].complete = False
             return None
+        checked: AnyItem | None
         if kind == "vectorize":
-            return check_index_item(self, raw, item)
-        for key in _VECTORIZE_ONLY:
-            if key in raw:
-                self.fail(f"'{key}' is only used by vectorize items, not by {where}",
-                          (*path, key), key=True, hint="set 'kind: vectorize' or remove it")
-        return self.derivatives.check_item(raw, item, layout, kind)
+            checked = check_index_item(self, raw, item)
+        else:
+            for key in _VECTORIZE_ONLY:
+                if key in raw:
+                    self.fail(f"'{key}' is only used by vectorize items, not by {where}",
+                              (*path, key), key=True, hint="set 'kind: vectorize' or remove it")
+            checked = self.derivatives.check_item(raw, item, layout, kind)
+        return checked if all(level.declared for level in levels) else None
 
     def check_unused(self, parent: Level, where: str) -> None:
         """Declarations for symbols that no expression of the exercise uses are likely typos."""
