@@ -1,7 +1,23 @@
-"""`python -m derive` runs the command line."""
+"""`python -m derive` and the `derive` command: start the command line.
+
+The command line is imported inside `run`, so that Ctrl-C while it loads exits quietly with
+status 130 like Ctrl-C at any later moment, instead of printing a traceback.
+"""
 
 from __future__ import annotations
 
-from derive.cli import main
+import sys
 
-main()
+
+def run() -> None:
+    """Import and run the command line."""
+    try:
+        from derive.cli import main
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+    main()
+
+
+if __name__ == "__main__":
+    run()

@@ -249,7 +249,7 @@ def vectorize_command(index_expr: str, free: str, shapes: list[tuple[str, str]],
 
     Example: derive vectorize 'sum(A[i,k] * B[k,j], k)' --free i,j --shape A=m,p --shape B=p,n
     """
-    from derive.vectorize import vectorize  # imported here to keep start-up fast
+    from derive.vectorization import vectorize  # imported here to keep start-up fast
 
     _emit(vectorize(_expression(index_expr), free, shapes=_shapes(shapes)), fmt)
 

@@ -11,6 +11,8 @@ fi
 stamp=.venv/.derive-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     .venv/bin/python -m pip install --quiet --upgrade pip
+    # The distribution was called 'derive' before 'derive-matrix': drop a stale install of it.
+    .venv/bin/python -m pip uninstall --quiet --yes derive >/dev/null 2>&1 || true
     .venv/bin/python -m pip install --quiet -e '.[test]'
     touch "$stamp"
 fi

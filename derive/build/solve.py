@@ -17,10 +17,10 @@ from derive.engine.chain_explain import explain_chain
 from derive.engine.steps import Derivation
 from derive.errors import DeriveError, Span, SpecErrors, within_limits
 from derive.spec.model import AnyItem, Exercise, ExerciseSet, IndexItem
-from derive.vectorize import Vectorization
-from derive.vectorize.answer import check_index_answer
-from derive.vectorize.explain import explain
-from derive.vectorize.solve import DEFAULT_SEED, vectorize_problem
+from derive.vectorization import Vectorization
+from derive.vectorization.answer import check_index_answer
+from derive.vectorization.explain import explain
+from derive.vectorization.solve import DEFAULT_SEED, vectorize_problem
 
 Solved = Derivation | Vectorization
 """What solving an item gives: a derivation (derivative or chain) or a vectorization."""

@@ -21,8 +21,8 @@ from derive.render.notation import Notation, dim_to_latex
 from derive.render.printer import ExprPrinter
 from derive.render.prose import escape_md, user_prose
 from derive.spec.model import AnyItem, Exercise, ExerciseSet, IndexItem, Item
-from derive.vectorize import Vectorization
-from derive.vectorize.explain import output_name
+from derive.vectorization import Vectorization
+from derive.vectorization.explain import output_name
 
 SolvedItems = Sequence[tuple[Exercise, Sequence[tuple[AnyItem, Derivation | Vectorization]]]]
 """Each exercise with its items and their derivations, in spec order."""

@@ -25,8 +25,8 @@ from derive.problem import Problem, make_problem
 from derive.spec.load import SourceMap
 from derive.spec.model import IndexItem
 from derive.spec.scope import Diagnostics, ItemScope, in_scope, item_header
-from derive.vectorize.parse import parse_index
-from derive.vectorize.problem import IndexProblem
+from derive.vectorization.parse import parse_index
+from derive.vectorization.problem import IndexProblem
 
 _DEFINITION = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)\s*=(?!=)(.*)$")
 

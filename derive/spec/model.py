@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveInt
 from derive.engine.chain import Definition
 from derive.errors import DeriveError, Span
 from derive.problem import Problem
-from derive.vectorize.problem import IndexProblem
+from derive.vectorization.problem import IndexProblem
 
 LayoutName = Literal["numerator", "denominator", "mixed"]
 """How a derivative's entries are arranged; `derive.engine.steps.Layout` has the same values."""

@@ -1,4 +1,4 @@
-"""`derive.vectorize`: an entry formula in index notation -> its matrix form, worked and checked.
+"""Vectorization (`derive.vectorize`): an entry formula in index notation -> its matrix form.
 
 `vectorize(index_expr, free, shapes=...)` returns a `Vectorization` whose `to_dict()` is exactly
 the JSON object of `derive vectorize --format json`.
@@ -15,9 +15,9 @@ from derive.errors import within_limits
 from derive.expr.nodes import Dim
 from derive.expr.unparse import unparse
 from derive.render.notation import Notation
-from derive.vectorize.explain import explain, output_name
-from derive.vectorize.parse import parse_index
-from derive.vectorize.solve import DEFAULT_SEED, Work, vectorize_problem
+from derive.vectorization.explain import explain, output_name
+from derive.vectorization.parse import parse_index
+from derive.vectorization.solve import DEFAULT_SEED, Work, vectorize_problem
 
 
 class Vectorization:

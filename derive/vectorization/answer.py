@@ -9,8 +9,8 @@ from __future__ import annotations
 from derive.engine.answers import AnswerCheck
 from derive.expr.nodes import Expr
 from derive.expr.unparse import unparse
-from derive.vectorize.check import check_forms
-from derive.vectorize.solve import Work
+from derive.vectorization.check import check_forms
+from derive.vectorization.solve import Work
 
 
 def check_index_answer(work: Work, answer: Expr, seed: int) -> AnswerCheck:
@@ -18,8 +18,8 @@ def check_index_answer(work: Work, answer: Expr, seed: int) -> AnswerCheck:
 
     Example:
         >>> from derive.expr.parse import parse
-        >>> from derive.vectorize.parse import parse_index
-        >>> from derive.vectorize.solve import vectorize_problem
+        >>> from derive.vectorization.parse import parse_index
+        >>> from derive.vectorization.solve import vectorize_problem
         >>> work = vectorize_problem(parse_index("sum(A[k,i] * x[k], k)", ["i"],
         ...                                      {"A": ["m", "n"], "x": ["m"]}))
         >>> check_index_answer(work, parse("A.T @ x"), 7).correct

@@ -16,9 +16,9 @@ from derive.engine.textbook import Rewriter, textbook_form
 from derive.errors import UnsupportedError, VerificationError
 from derive.expr.nodes import Dim, Expr, Transpose, children
 from derive.expr.unparse import unparse
-from derive.vectorize.check import Check, check_forms
-from derive.vectorize.problem import IndexProblem
-from derive.vectorize.rewrite import rewrites
+from derive.vectorization.check import Check, check_forms
+from derive.vectorization.problem import IndexProblem
+from derive.vectorization.rewrite import rewrites
 
 DEFAULT_SEED = 7
 MAX_EQUIVALENT = 4

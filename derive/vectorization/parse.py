@@ -37,7 +37,7 @@ from derive.expr.nodes import Dim, Symbol
 from derive.expr.parse import python_tree
 from derive.expr.shapes import SCALAR, Shape, format_shape
 from derive.problem import check_dims
-from derive.vectorize.problem import IndexProblem
+from derive.vectorization.problem import IndexProblem
 
 _KEYWORDS = ("sum", "delta")
 _OPEN = {"(": ")", "[": "]"}

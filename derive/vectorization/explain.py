@@ -22,7 +22,7 @@ from derive.engine.steps import (
 from derive.engine.terms import Entry, Factor, Poly, Term, factor_indices
 from derive.expr.nodes import Call, Expr, MatMul, Mul, Ones, Symbol, Transpose, children
 from derive.expr.shapes import Shape, infer_shape, is_scalar
-from derive.vectorize.solve import Work
+from derive.vectorization.solve import Work
 
 OUTPUT_NAMES = ("R", "Y", "Z", "C", "M")
 

@@ -18,7 +18,7 @@ from derive.engine.points import Obstacle, Point, Symbols, sample_points
 from derive.engine.terms import mentions
 from derive.engine.verify import within_tolerance
 from derive.expr.nodes import Dim, Expr
-from derive.vectorize.problem import IndexProblem
+from derive.vectorization.problem import IndexProblem
 
 DRAWS = 2
 RELATIVE_TOLERANCE = 1e-8
