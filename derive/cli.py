@@ -296,6 +296,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(130)
     except _Terminated:
         sys.exit(143)
+    except click.UsageError as error:
+        message = error.format_message().rstrip(".")
+        command = error.ctx.command_path if error.ctx is not None else "derive"
+        click.echo(f"error: {message[:1].lower()}{message[1:]}", err=True)
+        click.echo(f"hint: see '{command} --help'", err=True)
+        sys.exit(2)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from derive import arguments
 from derive.errors import ShapeError, SpecError
 from derive.expr.functions import FUNCTIONS
 from derive.expr.limits import MAX_SIZE
@@ -172,6 +173,10 @@ def make_problem(
         >>> make_problem("x.T @ A @ x", {"x": ["n"], "A": ["n", "n"]}).shape
         (1, 1)
     """
+    text = arguments.text("text", text)
+    shapes, assume = arguments.shapes(shapes), arguments.assumptions(assume)
+    functions = arguments.functions(functions)
+    variable = None if variable is None else arguments.name("variable", variable)
     signatures = declare_functions(functions)
     expr = parse(text, signatures)
     used = symbols_in(expr)

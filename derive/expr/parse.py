@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import ast
 import difflib
-import re
 from collections.abc import Mapping
-from fractions import Fraction
 
+from derive import arguments
 from derive.errors import ExprSyntaxError, Span
 from derive.expr.functions import ELEMENTWISE_FUNCTIONS, FUNCTIONS
-from derive.expr.limits import MAX_CALL_DEPTH, MAX_DEPTH, MAX_DIGITS, MAX_LENGTH, MAX_SIZE
+from derive.expr.limits import MAX_CALL_DEPTH, MAX_DEPTH, MAX_SIZE
 from derive.expr.nodes import (
     Add,
     Call,
@@ -35,10 +34,10 @@ from derive.expr.nodes import (
     Transpose,
     children,
 )
+from derive.expr.source import EXPRESSION, check_text, python_tree, read_number
 
 CONSTRUCTORS = ("eye", "ones")
 
-_NUMBER = re.compile(r"^(\d*)\.?(\d*)(?:[eE]([+-]?\d+))?$")
 
 _BINARY: dict[type[ast.operator], type[Add | Sub | Mul | MatMul | Div]] = {
     ast.Add: Add,
@@ -86,14 +85,9 @@ def parse(text: str, functions: Mapping[str, Signature] | None = None) -> Expr:
         MatMul(left=MatMul(left=Transpose(operand=Symbol(name='x')), right=Symbol(name='A')), \
 right=Symbol(name='x'))
     """
-    _check_text(text)
-    try:
-        tree = python_tree(text)
-    except SyntaxError as error:
-        raise _syntax_error(text, error) from None
-    except (RecursionError, MemoryError, ValueError):
-        raise _error(text, 1, len(text) + 1, "too complex: the expression cannot be parsed "
-                     "within the limits") from None
+    text = arguments.text("text", text)
+    check_text(text, EXPRESSION)
+    tree = python_tree(text, EXPRESSION)
     expr = _Converter(text, functions or {}).convert(tree, depth=0)
     _check_calls(expr, text)
     return expr
@@ -113,90 +107,6 @@ def _check_calls(expr: Expr, text: str) -> None:
                     hint="name inner results with intermediates ('let') or simplify",
                 )
         stack.extend((child, calls) for child in children(node))
-
-
-def python_tree(text: str) -> ast.expr:
-    """Python's own parse of `text` (mode "eval", never run), columns counted in `text`.
-
-    Python reads leading spaces as an indent, so they are cut before parsing and the columns
-    (of the nodes and of a SyntaxError) shifted back.
-    """
-    indent = len(text) - len(text.lstrip(" "))
-    try:
-        tree = ast.parse(text[indent:], mode="eval")
-    except SyntaxError as error:
-        if error.offset:
-            error.offset += indent
-        raise
-    for node in ast.walk(tree):
-        if isinstance(node, ast.expr):
-            node.col_offset += indent
-            node.end_col_offset = (node.end_col_offset or 0) + indent
-    return tree.body
-
-
-def _check_text(text: str) -> None:
-    if not text.strip():
-        raise ExprSyntaxError(
-            "empty expression",
-            span=Span(1, 2),
-            source=text,
-            expected="an expression such as 'x.T @ A @ x'",
-            hint="write the expression to differentiate",
-        )
-    if len(text) > MAX_LENGTH:
-        raise ExprSyntaxError(
-            f"too complex: the expression is {len(text)} characters long; the limit is "
-            f"{MAX_LENGTH}",
-            span=Span(MAX_LENGTH + 1, MAX_LENGTH + 2),
-            hint="introduce intermediate variables for long expressions",
-        )
-    for index, char in enumerate(text):
-        if not (char.isascii() and (char.isprintable() or char == " ")):
-            shown = repr(char)[1:-1]
-            raise _error(
-                text,
-                index + 1,
-                index + 2,
-                f"unexpected character '{shown}'",
-                hint="names and operators use plain ASCII letters, digits and symbols",
-            )
-    depth = 0
-    for index, char in enumerate(text):
-        depth += char in "(["
-        depth -= char in ")]"
-        if depth > MAX_DEPTH:
-            raise _error(
-                text,
-                index + 1,
-                index + 2,
-                f"too complex: the expression nests more than {MAX_DEPTH} levels deep",
-                hint="remove redundant parentheses",
-            )
-
-
-def _syntax_error(text: str, error: SyntaxError) -> ExprSyntaxError:
-    col = error.offset or len(text) + 1
-    col = min(max(col, 1), len(text) + 1)
-    message = (error.msg or "invalid syntax").lower().rstrip(".")
-    hint = "check the operators and parentheses near the caret"
-    if "never closed" in message or "unexpected eof" in message:
-        hint = "add the missing ')'"
-    elif "unmatched" in message:
-        hint = "remove the extra closing bracket or add its opening partner"
-    elif "decimal literal" in message:
-        hint = "write products with an explicit operator, as in '2 * x'"
-    elif text.rstrip()[-1:] in "+-*/@":
-        col = len(text.rstrip())
-        message = f"expression ends with the operator '{text.rstrip()[-1]}'"
-        hint = "add the missing operand or remove the operator"
-    return _error(text, col, col + 1, f"invalid expression: {message}", hint=hint)
-
-
-def _error(
-    text: str, col: int, end_col: int, message: str, *, hint: str | None = None
-) -> ExprSyntaxError:
-    return ExprSyntaxError(message, span=Span(col, max(end_col, col + 1)), source=text, hint=hint)
 
 
 class _Converter:
@@ -279,34 +189,10 @@ class _Converter:
                 )
 
     def constant(self, node: ast.expr, value: object, span: Span) -> Number:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            shown = f"'{self.segment(node, value)}'"
-            if isinstance(value, str | bytes):
-                shown = repr(value)
-            raise self.fail(
-                node,
-                f"unsupported constant {shown}",
-                hint="constants are integer or decimal numbers",
-            )
-        segment = self.segment(node, value).replace("_", "")
-        if _NUMBER.match(segment) is None:
-            raise self.fail(
-                node,
-                f"unsupported number '{segment[:40]}'",
-                hint="write numbers in decimal, such as '16' or '0.5'",
-            )
-        exact = _exact_number(segment)
-        if exact is None:
-            raise self.fail(
-                node,
-                f"number '{segment[:40]}' is out of range",
-                hint=f"numbers have at most {MAX_DIGITS} digits and an exponent of at most "
-                f"{MAX_DIGITS}",
-            )
+        exact = read_number(self.text, node, value)
+        if isinstance(exact, tuple):
+            raise self.fail(node, *exact)
         return Number(exact, span)
-
-    def segment(self, node: ast.expr, value: object) -> str:
-        return ast.get_source_segment(self.text, node) or str(value)
 
     def call(self, node: ast.Call, depth: int, span: Span) -> Expr:
         if not isinstance(node.func, ast.Name):
@@ -355,28 +241,6 @@ class _Converter:
             f"'{name}' takes a dimension: a name such as 'n' or an integer from 1 to {MAX_SIZE}",
             hint=f"write '{name}(n)'",
         )
-
-
-def _exact_number(text: str) -> Fraction | None:
-    """The exact value of a decimal literal, or None when it is out of range.
-
-    The size is judged from the text before any arithmetic: Fraction('1e999999999') would
-    compute 10**999999999 first.
-
-    Example:
-        >>> _exact_number("0.25"), _exact_number("1e999999999")
-        (Fraction(1, 4), None)
-    """
-    match = _NUMBER.match(text)
-    if match is None:
-        return None
-    whole, decimals, exponent = match.group(1), match.group(2), match.group(3) or "0"
-    digits = (whole + decimals).lstrip("0")
-    if len(digits) > MAX_DIGITS or len(exponent.lstrip("+-")) > 3:
-        return None
-    if abs(int(exponent)) > MAX_DIGITS:
-        return None
-    return Fraction(text)
 
 
 def _func_hint(name: str) -> str:

@@ -10,6 +10,7 @@ Python's internals. Exercise text is only ever a variable, never template source
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,12 @@ def escape_tex(text: str) -> str:
     return str(escape_latex(text))
 
 
+@lru_cache(maxsize=16)
 def make_env(kind: str, override: Path | None = None) -> jinja2.Environment:
-    """The environment for `kind` ('markdown', 'latex' or 'text'); `override` is searched first."""
+    """The environment for `kind` ('markdown', 'latex' or 'text'); `override` is searched first.
+
+    Environments are kept, so templates compile once per process, not once per document.
+    """
     loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader("derive", f"templates/{kind}")]
     if override is not None:
         loaders.insert(0, jinja2.FileSystemLoader(str(override / kind)))

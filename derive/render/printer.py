@@ -25,7 +25,7 @@ from derive.expr.nodes import (
     Symbol,
     Transpose,
 )
-from derive.expr.shapes import Shape, infer_shape, is_scalar, kind_of
+from derive.expr.shapes import Shape, ShapeMemo, infer_shape, is_scalar, kind_of
 from derive.render.notation import Notation, dim_to_latex, name_to_latex, typeface
 
 _ATOM, _POSTFIX, _PRODUCT, _HADAMARD, _UNARY, _SUM = 6, 5, 4, 3, 2, 1
@@ -66,6 +66,7 @@ class ExprPrinter:
     def __init__(self, shapes: Mapping[str, Shape], notation: Notation = Notation.BOLD) -> None:
         self.shapes = shapes
         self.notation = notation
+        self.memo: ShapeMemo = {}
 
     def symbol(self, name: str) -> str:
         """The LaTeX for a symbol, in the typeface its shape calls for."""
@@ -81,7 +82,7 @@ class ExprPrinter:
         return letter
 
     def shape(self, expr: Expr) -> Shape:
-        return infer_shape(expr, self.shapes)
+        return infer_shape(expr, self.shapes, memo=self.memo)
 
     def print(self, expr: Expr) -> str:
         """Return the LaTeX for `expr`."""
@@ -155,9 +156,9 @@ class ExprPrinter:
         return head + r"\left(" + self.print(arg) + r"\right)"
 
     def _call(self, func: str, arg: Expr) -> tuple[str, int]:
-        inner = self.print(arg)
         if func == "inv":
             return f"{self._wrap(arg, _ATOM)}^{{-1}}", _POSTFIX
+        inner = self.print(arg)
         if func == "sqrt":
             return rf"\sqrt{{{inner}}}", _ATOM
         if func == "norm":

@@ -150,8 +150,18 @@ def read_spec_text(path: Path) -> str:
 
 
 def _read_file(path: Path) -> bytes:
+    """The bytes of a regular exercise file: not a link, device or FIFO, and not over the limit.
+
+    A symbolic link is refused: a link committed into a course repository could point at any
+    file of the build machine, and diagnostics quote the lines they point into. Only as many
+    bytes as the file's size are read, so pseudo-files such as /proc/self/environ (size 0)
+    read as empty.
+    """
     try:
-        info = path.stat()
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            raise SpecError(f"'{path}' is a symbolic link; derive reads exercise files only "
+                            "as themselves", hint="give the path of the file it points to")
         if not stat.S_ISREG(info.st_mode):
             raise SpecError(f"'{path}' is not a regular file",
                             hint="give the path of a .yaml exercise file")
@@ -159,7 +169,7 @@ def _read_file(path: Path) -> bytes:
             raise SpecError(f"spec file '{path}' is over {MAX_SPEC_BYTES} bytes",
                             hint="split the exercises over several files")
         with path.open("rb") as stream:
-            return stream.read(MAX_SPEC_BYTES + 1)
+            return stream.read(info.st_size)
     except FileNotFoundError:
         raise SpecError(
             f"spec file '{path}' does not exist", hint="check the path and the file name"
@@ -322,7 +332,7 @@ class _Converter:
             return self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as error:
             message = (error.problem or "cannot read this value").rstrip(".")
-        except (ValueError, TypeError, OverflowError):  # e.g. '!!int abc'
+        except Exception:  # noqa: BLE001 - PyYAML's constructors raise anything on bad scalars
             message = f"'{str(node.value)[:40]}' is not a valid {node.tag.rsplit(':', 1)[-1]}"
         self.errors.append(self.source.error(f"invalid YAML value: {message}", node))
         return None

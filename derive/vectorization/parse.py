@@ -32,16 +32,14 @@ from derive.engine.terms import (
 )
 from derive.errors import DeriveError, ExprSyntaxError, ShapeError, Span, SpecError
 from derive.expr.functions import ELEMENTWISE_FUNCTIONS, MATRIX_FUNCTIONS
-from derive.expr.limits import MAX_DEPTH, MAX_LENGTH
+from derive.expr.limits import MAX_DEPTH
 from derive.expr.nodes import Dim, Symbol
-from derive.expr.parse import python_tree
 from derive.expr.shapes import SCALAR, Shape, format_shape
+from derive.expr.source import INDEX, check_text, python_tree, read_number
 from derive.problem import check_dims
 from derive.vectorization.problem import IndexProblem
 
 _KEYWORDS = ("sum", "delta")
-_OPEN = {"(": ")", "[": "]"}
-_CLOSE = {")": "(", "]": "["}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,15 +73,10 @@ def parse_index(
         >>> poly_to_text(p.poly), dict(p.space.ranges)
         ('sum(A[i,k] * x[k], k)', {'i': 'm', 'k': 'n'})
     """
-    _check_text(text)
+    check_text(text, INDEX)
     declared = {name: check_dims(name, dims) for name, dims in (shapes or {}).items()}
     free = _check_free(free)
-    try:
-        tree = python_tree(text)
-    except SyntaxError as error:
-        raise _syntax_error(text, error) from None
-    except (RecursionError, MemoryError, ValueError):
-        raise _fail(text, Span(1, len(text) + 1), "expression is too complex to parse") from None
+    tree = python_tree(text, INDEX)
     converter = _Converter(text, declared, free, _index_names(tree) | set(free))
     poly = converter.convert(tree, 0)
     _check_declared(text, declared, converter.symbols)
@@ -101,58 +94,6 @@ def _fail(
     kind: type[DeriveError] = ExprSyntaxError,
 ) -> DeriveError:
     return kind(message, span=span, source=text, hint=hint)
-
-
-def _check_text(text: str) -> None:
-    if not text.strip():
-        raise ExprSyntaxError("empty index expression", span=Span(1, 2), source=text,
-                              hint="write an entry formula such as 'sum(A[i,k] * B[k,j], k)'")
-    if len(text) > MAX_LENGTH:
-        raise ExprSyntaxError(
-            f"too complex: the expression is {len(text)} characters long; the limit is "
-            f"{MAX_LENGTH}",
-            span=Span(MAX_LENGTH + 1, MAX_LENGTH + 2),
-            hint="split the expression into smaller exercises",
-        )
-    stack: list[tuple[str, int]] = []
-    for position, char in enumerate(text):
-        col = position + 1
-        if not (char.isascii() and (char.isprintable() or char == " ")):
-            raise _fail(text, Span(col, col + 1), f"unexpected character '{repr(char)[1:-1]}'",
-                        "names and operators use plain ASCII letters, digits and symbols")
-        if char in _OPEN:
-            stack.append((char, col))
-            if len(stack) > MAX_DEPTH:
-                raise _fail(text, Span(col, col + 1),
-                            f"too complex: the expression nests more than {MAX_DEPTH} levels "
-                            "deep",
-                            "remove redundant parentheses")
-        elif char in _CLOSE:
-            if not stack:
-                raise _fail(text, Span(col, col + 1), f"unmatched closing '{char}'",
-                            f"remove it or add the opening '{_CLOSE[char]}' it closes")
-            opening, where = stack.pop()
-            if opening != _CLOSE[char]:
-                raise _fail(text, Span(col, col + 1),
-                            f"'{char}' closes the '{opening}' opened at col {where}",
-                            f"close it with '{_OPEN[opening]}'")
-    if stack:
-        opening, where = stack[-1]
-        raise _fail(text, Span(where, where + 1), f"'{opening}' is never closed",
-                    f"add the missing '{_OPEN[opening]}'")
-
-
-def _syntax_error(text: str, error: SyntaxError) -> DeriveError:
-    col = error.offset or len(text) + 1
-    col = min(max(col, 1), len(text) + 1)
-    message = (error.msg or "invalid syntax").lower().rstrip(".")
-    hint = "check the operators and brackets near the caret"
-    stripped = text.rstrip()
-    if stripped[-1:] in "+-*/":
-        col = len(stripped)
-        message = f"expression ends with the operator '{stripped[-1]}'"
-        hint = "add the missing operand or remove the operator"
-    return _fail(text, Span(col, col + 1), f"invalid index expression: {message}", hint)
 
 
 def _check_free(free: Sequence[str]) -> tuple[str, ...]:
@@ -289,18 +230,9 @@ class _Converter:
                         "delta(i, j) and " + ", ".join(ELEMENTWISE_FUNCTIONS))
 
     def number(self, node: ast.expr, value: object) -> Fraction:
-        segment = self.segment(node)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(node, f"unsupported constant {segment}",
-                            "constants are integer or decimal numbers")
-        try:
-            exact = Fraction(segment.replace("_", ""))
-        except (ValueError, ZeroDivisionError):
-            raise self.fail(node, f"unsupported number '{segment}'",
-                            "write numbers in decimal, such as '16' or '0.5'") from None
-        if abs(exact.numerator) > 10**30 or exact.denominator > 10**30:
-            raise self.fail(node, f"number '{segment}' is out of range",
-                            "numbers have at most 30 significant digits")
+        exact = read_number(self.text, node, value)
+        if isinstance(exact, tuple):
+            raise self.fail(node, *exact)
         return exact
 
     def scalar(self, node: ast.Name, name: str) -> Poly:

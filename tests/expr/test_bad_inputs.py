@@ -49,7 +49,7 @@ BAD_INPUTS = [
         None,
         None,
         ExprSyntaxError,
-        "error: col 1: invalid expression: '(' was never closed\n"
+        "error: col 1: '(' is never closed\n"
         "    (x + y\n"
         "    ^\n"
         "hint: add the missing ')'",
@@ -60,7 +60,7 @@ BAD_INPUTS = [
         {"A": ["n", "n"], "B": ["n", "n"]},
         None,
         ExprSyntaxError,
-        "error: col 3: invalid expression: '(' was never closed\n"
+        "error: col 3: '(' is never closed\n"
         "    tr(A @ B\n"
         "      ^\n"
         "hint: add the missing ')'",
@@ -71,10 +71,10 @@ BAD_INPUTS = [
         None,
         None,
         ExprSyntaxError,
-        "error: col 6: invalid expression: unmatched ')'\n"
+        "error: col 6: unmatched closing ')'\n"
         "    x + y)\n"
         "         ^\n"
-        "hint: remove the extra closing bracket or add its opening partner",
+        "hint: remove it or add the opening '(' it closes",
     ),
     case(
         "empty",

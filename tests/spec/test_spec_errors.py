@@ -297,7 +297,7 @@ INVALID = [
         "syntax-error-in-expr",
         HEAD + ("  - id: a\n    expr: W @ (x + \n    wrt: x\n"),
         (
-            "ps.yaml:4:15: error: invalid expression: '(' was never closed\n"
+            "ps.yaml:4:15: error: '(' is never closed\n"
             "        expr: W @ (x + \n"
             "                  ^\n"
             "hint: add the missing ')'"

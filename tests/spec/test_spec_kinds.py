@@ -15,7 +15,7 @@ INVALID = [
     (
         "bad-let-syntax",
         HEAD + "  - id: a\n    shapes: {x: [n]}\n    let: ['a = sigmoid(x']\n    expr: sum(a)\n    wrt: x\n",
-        "ps.yaml:5:23: error: invalid expression: '(' was never closed\n"
+        "ps.yaml:5:23: error: '(' is never closed\n"
         "        let: ['a = sigmoid(x']\n"
         "                          ^\n"
         "hint: add the missing ')'",
