@@ -58,7 +58,7 @@ def _shapes(pairs: list[tuple[str, str]]) -> dict[str, list[int | str]]:
         if not all(parts):
             raise click.BadParameter(f"'{name}={text}' has an empty dimension",
                                      param_hint="--shape")
-        shapes[name] = [int(p) if p.isdigit() and len(p) <= 6 else p for p in parts]
+        shapes[name] = [int(p) if p.isdigit() and len(p) <= 100 else p for p in parts]
     return shapes
 
 
