@@ -156,9 +156,13 @@ def solve_command(expr: str, wrt: str, shapes: list[tuple[str, str]],
     concrete = None
     if element is not None:
         parts = [p.strip() for p in element.split(",")]
-        if not all(p.isdigit() and len(p) <= 6 for p in parts):
+        if not all(p.isdigit() for p in parts):
             raise click.BadParameter(f"'{element[:40]}' is not a list of positive integers "
                                      "such as 3,7", param_hint="--element")
+        for part in parts:
+            if len(part) > 6:
+                raise DeriveError(f"element index {part[:12]}... is out of range",
+                                  hint="indices are 1-based, at most the dimension's size")
         concrete = [int(p) for p in parts]
     solution = solve(_expression(expr), wrt, shapes=_shapes(shapes), assume=_assume(assume),
                      layout=layout, name=name, notation=notation, element=concrete,

@@ -30,6 +30,10 @@ MAX_DEPTH = 32
 MAX_CHARACTERS = 2_000_000
 """Most characters the spec's values may add up to, aliases written out at each use."""
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML was built with it (ten times faster than the pure one);
+both give nodes with the same marks and build no objects from tags."""
+
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -236,7 +240,7 @@ def read_yaml(text: str, filename: str) -> tuple[object, SourceMap, list[DeriveE
     """
     source = SourceMap(filename, text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = _compose(text)
     except yaml.MarkedYAMLError as error:
         raise SpecErrors([_yaml_error(error, source)]) from None
     except RecursionError:
@@ -263,6 +267,15 @@ def read_yaml(text: str, filename: str) -> tuple[object, SourceMap, list[DeriveE
     converter = _Converter(source)
     data = converter.convert(root, (), 0)
     return data, source, converter.errors
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of `text`; a text libyaml refuses is read again by the pure Python loader,
+    whose messages are clearer (it names the character), so that it raises the diagnostic."""
+    try:
+        return yaml.compose(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def _yaml_error(error: yaml.MarkedYAMLError, source: SourceMap) -> SpecError:

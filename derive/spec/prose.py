@@ -142,6 +142,8 @@ Emphasis(style='emph', parts=(Text(text='then'),)), Text(text=' 100%'))
         if not (char.isprintable() or char in "\n\t"):
             raise ProseError(index, 1, f"control character {char!r} is not allowed",
                              "remove it from the text")
+    if "^^" in text:  # TeX's ^^5c notation for a backslash: no reason to write it anywhere
+        raise ProseError(text.index("^^"), 2, "'^^' is not allowed", "write ^{...} for a power")
     found = _SCRIPT_SCHEME.search(text)
     if found is not None:
         raise ProseError(found.start(), len(found.group()), "script links are not allowed",

@@ -571,7 +571,7 @@ def test_unsafe_tex_in_prompt(command: str) -> None:
         (
             "spec-title",
             "title: 'Set $^^5cinput$'\nexercises:\n  - {id: a, expr: x, wrt: x}\n",
-            "ps.yaml:1:14: error: '^^' is not allowed in math, in the title of the spec\n"
+            "ps.yaml:1:14: error: '^^' is not allowed, in the title of the spec\n"
             "    title: 'Set $^^5cinput$'\n"
             "                 ^^\n"
             "hint: write ^{...} for a power",
