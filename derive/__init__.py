@@ -18,18 +18,17 @@ _EXPORTS = {
     "parse": "derive.expr.parse",
     "Problem": "derive.problem",
     "make_problem": "derive.problem",
-    "Solution": "derive.solution",
-    "solve": "derive.solution",
-    "Vectorization": "derive.vectorization",
-    "vectorize": "derive.vectorization",
+    "Solution": "derive.results",
+    "solve": "derive.results",
+    "Vectorization": "derive.results",
+    "vectorize": "derive.results",
 }
 
 if TYPE_CHECKING:
     from derive.errors import DeriveError, format_diagnostic
     from derive.expr.parse import parse
     from derive.problem import Problem, make_problem
-    from derive.solution import Solution, solve
-    from derive.vectorization import Vectorization, vectorize
+    from derive.results import Solution, Vectorization, solve, vectorize
 
 
 def __getattr__(name: str) -> Any:

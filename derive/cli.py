@@ -151,7 +151,7 @@ def solve_command(expr: str, wrt: str, shapes: list[tuple[str, str]],
                   lets: tuple[str, ...], functions: list[tuple[str, str]], element: str | None,
                   notation: str) -> None:
     """Differentiate EXPR ('-' reads standard input) by --wrt, with worked steps, checked."""
-    from derive.solution import solve  # imported here to keep start-up fast
+    from derive.results import solve  # imported here to keep start-up fast
 
     concrete = None
     if element is not None:
@@ -253,7 +253,7 @@ def vectorize_command(index_expr: str, free: str, shapes: list[tuple[str, str]],
 
     Example: derive vectorize 'sum(A[i,k] * B[k,j], k)' --free i,j --shape A=m,p --shape B=p,n
     """
-    from derive.vectorization import vectorize  # imported here to keep start-up fast
+    from derive.results import vectorize  # imported here to keep start-up fast
 
     _emit(vectorize(_expression(index_expr), free, shapes=_shapes(shapes)), fmt)
 

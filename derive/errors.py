@@ -70,11 +70,30 @@ class DeriveError(Exception):
         moved.source = source
         return moved
 
+    def shifted(self, offset: int, source: str) -> DeriveError:
+        """A copy whose span moves `offset` columns right, into the longer text `source` (an
+        expression's error placed in the definition `name = expression` it came from)."""
+        moved = _copy(self)
+        if self.span is not None:
+            moved.span = Span(self.span.col + offset, self.span.end_col + offset,
+                              self.span.line, self.span.file)
+            moved.source = source
+        return moved
 
-def _copy(error: DeriveError) -> DeriveError:
+    def in_context(self, context: str, span: Span | None = None) -> DeriveError:
+        """A copy whose message starts with `context` ("exercise 'a' (b): ..."), placed at
+        `span` when it had no place of its own."""
+        moved = _copy(self, f"{context}: {self.message}")
+        if span is not None and moved.span is None:
+            moved.span = span
+        return moved
+
+
+def _copy(error: DeriveError, message: str | None = None) -> DeriveError:
     clone = type(error).__new__(type(error))
     clone.__dict__.update(error.__dict__)
-    Exception.__init__(clone, error.message)
+    clone.message = error.message if message is None else message
+    Exception.__init__(clone, clone.message)
     return clone
 
 

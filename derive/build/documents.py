@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from derive.build.solve import SolvedSet, where, with_context
+from derive.build.solve import SolvedSet, where
 from derive.errors import DeriveError, PdfError, Span
 from derive.render.env import make_env, render_template
 from derive.render.handout import handout_context
@@ -104,11 +104,11 @@ def locate_tex_error(error: PdfError, document: Document) -> DeriveError:
     for exercise in document.spec.exercises:
         if exercise.id == exercise_id:
             spot = exercise.at
-            moved = with_context(error, where(exercise.id, ""))
+            moved = error.in_context(where(exercise.id, ""))
             moved.span = spot.span
             moved.source = spot.line_text
             return moved
-    moved = with_context(error, "outside the exercises")
+    moved = error.in_context("outside the exercises")
     moved.span = Span(1, 2, 1, document.spec.file)
     return moved
 

@@ -17,12 +17,11 @@ from derive.engine.chain_explain import explain_chain
 from derive.engine.steps import Derivation
 from derive.errors import DeriveError, Span, SpecErrors, within_limits
 from derive.spec.model import AnyItem, Exercise, ExerciseSet, IndexItem
-from derive.vectorization import Vectorization
 from derive.vectorization.answer import check_index_answer
-from derive.vectorization.explain import explain
+from derive.vectorization.explain import Vectorized, explain
 from derive.vectorization.solve import DEFAULT_SEED, vectorize_problem
 
-Solved = Derivation | Vectorization
+Solved = Derivation | Vectorized
 """What solving an item gives: a derivation (derivative or chain) or a vectorization."""
 
 DERIVATION_SEED = DEFAULT_EXERCISE_SEED
@@ -68,22 +67,10 @@ def where(exercise_id: str, label: str) -> str:
     return f"exercise '{exercise_id}'" + (f" {label}" if label else "")
 
 
-def with_context(error: DeriveError, context: str, span: Span | None = None) -> DeriveError:
-    """A copy of `error` whose message starts with `context` (and is placed at `span` if any)."""
-    message = f"{context}: {error.message}"
-    copy = DeriveError.__new__(type(error))
-    copy.__dict__.update(error.__dict__)
-    Exception.__init__(copy, message)
-    copy.message = message
-    if span is not None and copy.span is None:
-        copy.span = span
-    return copy
-
-
 def _solve(item: AnyItem) -> Solved:
     if isinstance(item, IndexItem):
         work = vectorize_problem(item.problem)
-        return Vectorization(work, explain(work))
+        return explain(work)
     if item.definitions:
         chain = derive_chain(item.problem, item.definitions, item.wrt, Layout(item.layout),
                             name=item.name, seed=DERIVATION_SEED)
@@ -97,7 +84,7 @@ def _check(solved: Solved, item: AnyItem) -> AnswerCheck | None:
     if item.answer_problem is None:
         return None
     answer = item.answer_problem.expr
-    if isinstance(solved, Vectorization):
+    if isinstance(solved, Vectorized):
         return check_index_answer(solved.work, answer, DEFAULT_SEED)
     return check_chain_answer(solved, answer) if solved.chain else check_answer(solved, answer)
 
@@ -118,7 +105,7 @@ def solve_item(item: AnyItem) -> ItemOutcome:
         placed = error if _in_file(error) else item.expr_at.place(error)
         return ItemOutcome(
             item.exercise_id, item.label, None, None,
-            with_context(placed, where(item.exercise_id, item.label)),
+            placed.in_context(where(item.exercise_id, item.label)),
         )
     return ItemOutcome(item.exercise_id, item.label, derivation, verdict, None)
 
@@ -139,7 +126,7 @@ def wrong_answer_error(item: AnyItem, verdict: AnswerCheck) -> DeriveError:
             hint=f"the verified answer is '{verdict.expected}'",
         )
     )
-    return with_context(error, where(item.exercise_id, item.label))
+    return error.in_context(where(item.exercise_id, item.label))
 
 
 def solve_set(spec: ExerciseSet, stem: str) -> SolvedSet:

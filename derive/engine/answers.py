@@ -20,6 +20,7 @@ from derive.errors import ShapeError, UnsupportedError, VerificationError
 from derive.expr.nodes import Expr, symbols_in
 from derive.expr.shapes import SCALAR, Shape, format_shape, infer_shape
 from derive.expr.unparse import unparse
+from derive.problem.chain import substitute
 
 ANSWER_TOLERANCE = 1e-8
 """Relative agreement required between a teacher's answer and the verified one (both exact)."""
@@ -140,8 +141,6 @@ def check_chain_answer(derivation: Derivation, answer: Expr) -> AnswerCheck:
     Raises:
         UnsupportedError: the derivative has no matrix or compact form to compare with.
     """
-    from derive.engine.chain import substitute
-
     if derivation.chain is None:
         return check_answer(derivation, answer)
     definitions = dict(derivation.chain.definitions)

@@ -10,7 +10,6 @@ expression. For outputs that are not scalars the chain is summed in index form (
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -23,7 +22,28 @@ from derive.engine.reassemble import reassemble
 from derive.engine.solve import arrangement_for, output_name, raise_unverified, shaped
 from derive.engine.steps import Layout, Verification
 from derive.engine.sums import remove_sums
-from derive.engine.terms import (
+from derive.engine.textbook import simplify, textbook_form
+from derive.engine.verify import (
+    Axes,
+    Claims,
+    Extend,
+    check,
+    problem_points,
+    within_tolerance,
+)
+from derive.errors import SpecError
+from derive.expr.nodes import (
+    Expr,
+    Number,
+    Symbol,
+    children,
+    node_count,
+    symbols_in,
+    with_children,
+)
+from derive.expr.parse import parse
+from derive.expr.shapes import Shape, is_scalar
+from derive.expr.terms import (
     Entry,
     IndexSpace,
     Poly,
@@ -34,37 +54,11 @@ from derive.engine.terms import (
     single,
     sum_over,
 )
-from derive.engine.textbook import simplify, textbook_form
-from derive.engine.verify import (
-    Axes,
-    Claims,
-    Extend,
-    check,
-    problem_points,
-    within_tolerance,
-)
-from derive.errors import DeriveError, SpecError, UnsupportedError
-from derive.expr.limits import MAX_DEFINITIONS, MAX_WRITTEN_DEPTH, MAX_WRITTEN_OUT
-from derive.expr.nodes import (
-    Expr,
-    Number,
-    Symbol,
-    children,
-    node_count,
-    symbols_in,
-    with_children,
-)
-from derive.expr.parse import Signature, parse
-from derive.expr.shapes import Shape, infer_shape, is_scalar
 from derive.problem import (
-    AssumeSpec,
-    FunctionSpec,
     Problem,
-    ShapeSpec,
     check_variable,
-    declare_functions,
-    declare_symbols,
 )
+from derive.problem.chain import Definition, substitute
 
 Local = Callable[[str, str, tuple[str | None, str | None]], Poly]
 """Computes the local derivative of one link by one of its inputs (as index form)."""
@@ -72,17 +66,6 @@ Local = Callable[[str, str, tuple[str | None, str | None]], Poly]
 FORM_TOLERANCE = 1e-8
 """Relative agreement required between two exact forms of one answer (no differences involved)."""
 
-_DEFINITION = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*=(?!=)(.*)$")
-
-
-@dataclass(frozen=True, slots=True)
-class Definition:
-    """One link `name = expr` of a chain, with the shape of `name`."""
-
-    name: str
-    text: str
-    expr: Expr
-    shape: Shape
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,110 +99,6 @@ class ChainWork:
     intermediate_form: Expr | None
     substituted: Expr | None
     verification: Verification
-
-
-def _parse_definition(
-    text: str, number: int, signatures: Mapping[str, Signature]
-) -> tuple[str, str, Expr]:
-    """Split `name = expr` and parse the expression; errors point into the whole definition."""
-    match = _DEFINITION.match(text)
-    if match is None:
-        raise SpecError(
-            f"definition {number} '{text}' is not of the form 'name = expression'",
-            hint="write, for example, 'a = sigmoid(M @ x)'",
-        )
-    name, body = match.group(1), match.group(2)
-    try:
-        return name, body, parse(body, signatures)
-    except DeriveError as error:
-        raise _shifted(error, len(text) - len(body), text) from None
-
-
-def _shifted(error: DeriveError, offset: int, text: str) -> DeriveError:
-    if error.span is not None:
-        error.span = replace(error.span, col=error.span.col + offset,
-                             end_col=error.span.end_col + offset)
-        error.source = text
-    return error
-
-
-def _check_order(parsed: Sequence[tuple[str, str, Expr]], lets: Sequence[str]) -> None:
-    """A definition may use the inputs and the intermediates defined above it, nothing later."""
-    later = [name for name, _, _ in parsed]
-    for (name, _, expr), text in zip(parsed, lets, strict=True):
-        early = sorted(symbols_in(expr) & set(later))
-        if early:
-            where = "in its own definition" if early[0] == name else "before it is defined"
-            raise SpecError(
-                f"definition '{text.strip()}' uses '{early[0]}' {where}",
-                hint="each definition may use the inputs and the intermediates defined above it",
-            )
-        later.remove(name)
-
-
-def _shaped(
-    parsed: Sequence[tuple[str, str, Expr]],
-    lets: Sequence[str],
-    declared: Mapping[str, Shape],
-    signatures: Mapping[str, Signature],
-) -> tuple[Definition, ...]:
-    """Infer each intermediate's shape, in order; each may use the ones before it."""
-    env = dict(declared)
-    definitions: list[Definition] = []
-    for (name, body, expr), text in zip(parsed, lets, strict=True):
-        if name in env or name in signatures:
-            raise SpecError(
-                f"'{name}' is defined twice or is also a declared symbol or function",
-                hint="give each intermediate its own new name",
-            )
-        try:
-            shape = infer_shape(expr, env, body)
-        except DeriveError as error:
-            raise _shifted(error, len(text) - len(body), text) from None
-        env[name] = shape
-        definitions.append(Definition(name, body.strip(), expr, shape))
-    return tuple(definitions)
-
-
-def substitute(expr: Expr, definitions: Mapping[str, Expr]) -> Expr:
-    """Replace intermediate symbols by their definitions, recursively.
-
-    Each intermediate is written out once and shared by every use, so the result is a tree
-    whose repeated parts are one object (evaluation and shape inference memoise by identity).
-    """
-    written: dict[str, Expr] = {}
-
-    def visit(node: Expr) -> Expr:
-        if isinstance(node, Symbol) and node.name in definitions:
-            if node.name not in written:
-                written[node.name] = visit(definitions[node.name])
-            return written[node.name]
-        parts = children(node)
-        return with_children(node, tuple(visit(child) for child in parts)) if parts else node
-
-    return visit(expr)
-
-
-def _check_written_out(main: Expr, definitions: Sequence[Definition]) -> None:
-    """Refuse a chain whose expression, every intermediate written out, is over the limits."""
-    sizes: dict[str, tuple[int, int]] = {}  # intermediate -> (nodes, depth) written out
-
-    def measure(node: Expr) -> tuple[int, int]:
-        if isinstance(node, Symbol) and node.name in sizes:
-            return sizes[node.name]
-        parts = [measure(child) for child in children(node)]
-        return 1 + sum(n for n, _ in parts), 1 + max((d for _, d in parts), default=0)
-
-    for definition in definitions:
-        sizes[definition.name] = measure(definition.expr)
-    nodes, depth = measure(main)
-    if nodes > MAX_WRITTEN_OUT or depth > MAX_WRITTEN_DEPTH:
-        raise UnsupportedError(
-            f"too complex: written out, the chain's expression has {nodes} nodes and {depth} "
-            f"levels; the limits are {MAX_WRITTEN_OUT} and {MAX_WRITTEN_DEPTH}",
-            hint="an intermediate used several times in each link doubles the expression at "
-            "every link; use fewer links or fewer uses",
-        )
 
 
 def fold(expr: Expr, definitions: Sequence[Definition]) -> Expr:
@@ -399,7 +278,7 @@ def _total(
 
 def _fresh_bound(poly: Poly, allocator: IndexAllocator) -> Poly:
     """Rename a reused total's summed indices, so two uses never share a bound name."""
-    from derive.engine.terms import free_indices
+    from derive.expr.terms import free_indices
 
     free = set(free_indices(poly))
     mapping = {i: allocator.fresh(allocator.ranges[i]) for i in indices_in_order(poly)
@@ -502,59 +381,4 @@ def _agree(
     return True
 
 
-def make_chain(
-    text: str,
-    lets: Sequence[str],
-    shapes: ShapeSpec | None,
-    assume: AssumeSpec | None,
-    functions: FunctionSpec | None,
-) -> tuple[Problem, tuple[Definition, ...]]:
-    """The definitions, and the fully substituted problem that finite differences differentiate.
-
-    The problem's `text` is the expression as written (with the intermediates' names).
-    """
-    if len(lets) > MAX_DEFINITIONS:
-        raise UnsupportedError(
-            f"too complex: the chain has {len(lets)} definitions; the limit is {MAX_DEFINITIONS}",
-            hint="split the network into parts and differentiate each",
-        )
-    signatures = declare_functions(functions)
-    parsed = [_parse_definition(t, n, signatures) for n, t in enumerate(lets, start=1)]
-    names = {name for name, _, _ in parsed}
-    _check_order(parsed, lets)
-    reserved = sorted(n for n in (set(shapes or {}) | names) if n.startswith("delta_"))
-    if reserved:
-        raise SpecError(f"'{reserved[0]}' is reserved for the backward pass (δ of an intermediate)",
-                        hint="rename the symbol")
-    both = sorted(names & set(shapes or {}))
-    if both:
-        raise SpecError(
-            f"'{both[0]}' is defined as an intermediate and also given a shape",
-            hint="an intermediate's shape follows from its definition: remove its shape, or "
-            "rename the intermediate",
-        )
-    dims = {d for dims in (shapes or {}).values() for d in dims if isinstance(d, str)}
-    named_like_dim = sorted(names & dims)
-    if named_like_dim:
-        raise SpecError(
-            f"intermediate '{named_like_dim[0]}' has the name of a dimension",
-            hint="a dimension's name stands for its size; rename the intermediate",
-        )
-    main = parse(text, signatures)
-    used = symbols_in(main).union(*(symbols_in(expr) for _, _, expr in parsed)) - names
-    declared, assumptions = declare_symbols(frozenset(used), shapes, assume, signatures)
-    definitions = _shaped(parsed, lets, declared, signatures)
-    unused = [d.name for d in definitions if not any(
-        d.name in symbols_in(other) for other in [main] + [e.expr for e in definitions]
-    )]
-    if unused:
-        raise SpecError(f"intermediate '{unused[0]}' is defined but never used",
-                        hint="use it in the expression or a later definition, or remove it")
-    _check_written_out(main, definitions)
-    full = substitute(main, {d.name: d.expr for d in definitions})
-    env = {**declared, **{d.name: d.shape for d in definitions}}
-    shape = infer_shape(main, env, text)
-    return Problem(text, full, declared, assumptions, shape, signatures), definitions
-
-
-__all__ = ["ChainWork", "Definition", "delta_name", "derive_chain", "make_chain", "substitute"]
+__all__ = ["ChainWork", "delta_name", "derive_chain"]

@@ -19,8 +19,8 @@ from derive.engine.steps import (
     Step,
     StepKind,
 )
-from derive.engine.terms import Entry
 from derive.expr.nodes import Dim, Expr, Symbol, symbols_in
+from derive.expr.terms import Entry
 
 
 def _entry(name: str, indices: tuple[str | None, str | None]) -> Entry:

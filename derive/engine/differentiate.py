@@ -11,7 +11,16 @@ from __future__ import annotations
 from fractions import Fraction
 
 from derive.engine.index import ExpansionContext, expand_indices
-from derive.engine.terms import (
+from derive.errors import UnsupportedError
+from derive.expr.nodes import (
+    DERIVED_KINDS,
+    Call,
+    Expr,
+    Symbol,
+    derivative_name,
+    symbols_in,
+)
+from derive.expr.terms import (
     ONE,
     ZERO,
     Apply,
@@ -32,15 +41,6 @@ from derive.engine.terms import (
     single,
     sum_over,
 )
-from derive.errors import UnsupportedError
-from derive.expr.nodes import (
-    DERIVED_KINDS,
-    Call,
-    Expr,
-    Symbol,
-    derivative_name,
-    symbols_in,
-)
 
 
 class Variable:
@@ -56,8 +56,8 @@ def differentiate(poly: Poly, var: Variable, ctx: ExpansionContext) -> Poly:
 
     Example:
         >>> from derive.engine.index import IndexAllocator
-        >>> from derive.engine.terms import entry, multiply, sum_over
-        >>> from derive.engine.format import poly_to_text
+        >>> from derive.expr.terms import entry, multiply, sum_over
+        >>> from derive.expr.termtext import poly_to_text
         >>> ctx = ExpansionContext({"W": ("m", "n"), "x": ("n", 1)}, IndexAllocator(["i", "j"]))
         >>> y_i = sum_over(multiply(entry("W", "i", "j"), entry("x", "j")), ["j"])
         >>> poly_to_text(differentiate(y_i, Variable("x", ("k",)), ctx))

@@ -14,17 +14,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from derive.engine.generic import generic_value
-from derive.engine.terms import (
-    Apply,
-    Delta,
-    Entry,
-    Factor,
-    Group,
-    Poly,
-    Power,
-    Size,
-    free_indices,
-)
 from derive.expr.functions import BUILTINS
 from derive.expr.nodes import (
     Add,
@@ -42,6 +31,17 @@ from derive.expr.nodes import (
     Sub,
     Symbol,
     Transpose,
+)
+from derive.expr.terms import (
+    Apply,
+    Delta,
+    Entry,
+    Factor,
+    Group,
+    Poly,
+    Power,
+    Size,
+    free_indices,
 )
 
 Array = NDArray[np.float64]

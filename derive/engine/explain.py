@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from derive.engine.format import poly_to_text
 from derive.engine.solve import Work, result_shape
 from derive.engine.steps import (
     Dims,
@@ -25,7 +24,6 @@ from derive.engine.steps import (
     WrittenOut,
     format_tolerance,
 )
-from derive.engine.terms import Entry, Poly, Term, factor_mentions, rename, rename_term
 from derive.engine.textbook import term_forms
 from derive.expr.nodes import (
     Call,
@@ -39,6 +37,8 @@ from derive.expr.nodes import (
     symbols_in,
 )
 from derive.expr.shapes import is_scalar, kind_of
+from derive.expr.terms import Entry, Poly, Term, factor_mentions, rename, rename_term
+from derive.expr.termtext import poly_to_text
 from derive.expr.unparse import unparse
 
 _KIND_ARTICLE = {"scalar": "a scalar", "column vector": "a column vector",

@@ -11,22 +11,6 @@ from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from functools import singledispatch
 
-from derive.engine.terms import (
-    ONE,
-    Apply,
-    Delta,
-    Entry,
-    Poly,
-    Power,
-    Written,
-    add,
-    as_factor,
-    constant,
-    multiply,
-    scale,
-    single,
-    sum_over,
-)
 from derive.errors import UnsupportedError
 from derive.expr.nodes import (
     Add,
@@ -46,6 +30,22 @@ from derive.expr.nodes import (
     Transpose,
 )
 from derive.expr.shapes import Shape, ShapeMemo, constant_value, infer_shape, is_scalar
+from derive.expr.terms import (
+    ONE,
+    Apply,
+    Delta,
+    Entry,
+    Poly,
+    Power,
+    Written,
+    add,
+    as_factor,
+    constant,
+    multiply,
+    scale,
+    single,
+    sum_over,
+)
 
 INDEX_NAMES = tuple("ijklmpqrstuvwabcdegh")
 
@@ -97,7 +97,7 @@ def expand_indices(expr: Expr, row: str | None, col: str | None, ctx: ExpansionC
         >>> from derive.expr.parse import parse
         >>> ctx = ExpansionContext({"W": ("m", "n"), "x": ("n", 1)}, IndexAllocator())
         >>> i = ctx.allocator.fresh("m")
-        >>> from derive.engine.format import poly_to_text
+        >>> from derive.expr.termtext import poly_to_text
         >>> poly_to_text(expand_indices(parse("W @ x"), i, None, ctx))
         'sum(W[i,j] * x[j], j)'
     """

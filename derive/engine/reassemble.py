@@ -16,20 +16,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from derive.engine.points import AS_WRITTEN
-from derive.engine.terms import (
-    Apply,
-    Delta,
-    Entry,
-    Factor,
-    Group,
-    IndexSpace,
-    Poly,
-    Power,
-    Size,
-    Term,
-    Written,
-    free_indices,
-)
 from derive.errors import UnsupportedError
 from derive.expr.nodes import (
     Call,
@@ -45,6 +31,20 @@ from derive.expr.nodes import (
     Transpose,
 )
 from derive.expr.shapes import Shape, ShapeMemo, infer_shape
+from derive.expr.terms import (
+    Apply,
+    Delta,
+    Entry,
+    Factor,
+    Group,
+    IndexSpace,
+    Poly,
+    Power,
+    Size,
+    Term,
+    Written,
+    free_indices,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +86,7 @@ def reassemble(
         UnsupportedError: a term has no matrix form that these rules can find.
 
     Example:
-        >>> from derive.engine.terms import entry, multiply, sum_over
+        >>> from derive.expr.terms import entry, multiply, sum_over
         >>> from derive.expr.unparse import unparse
         >>> p = sum_over(multiply(entry("A", "k", "i"), entry("B", "j", "k")), ["k"])
         >>> [unparse(t.matrix) for t in reassemble(p, "i", "j", {"A": ("n", "m"),

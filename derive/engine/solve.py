@@ -15,7 +15,11 @@ from derive.engine.index import ExpansionContext, IndexAllocator, expand_indices
 from derive.engine.reassemble import MatrixTerm, reassemble
 from derive.engine.steps import Derivation, Layout, Step, Verification, format_tolerance
 from derive.engine.sums import remove_sums
-from derive.engine.terms import (
+from derive.engine.textbook import textbook_form
+from derive.engine.verify import Axes, Claims, check
+from derive.errors import UnsupportedError, VerificationError
+from derive.expr.nodes import Dim, Expr, MatMul, Mul, Number, Ones, Symbol, Transpose
+from derive.expr.terms import (
     Delta,
     IndexSpace,
     Poly,
@@ -25,10 +29,6 @@ from derive.engine.terms import (
     rename_everywhere,
     rename_term,
 )
-from derive.engine.textbook import textbook_form
-from derive.engine.verify import Axes, Claims, check
-from derive.errors import UnsupportedError, VerificationError
-from derive.expr.nodes import Dim, Expr, MatMul, Mul, Number, Ones, Symbol, Transpose
 from derive.problem import Problem, check_variable
 
 DEFAULT_SEED = 20261125

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from derive.engine.terms import Entry, IndexSpace, Poly
 from derive.expr.nodes import Dim, Expr, Symbol
+from derive.expr.terms import Entry, IndexSpace, Poly
 from derive.problem import Problem
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from derive.engine.format import factor_to_text, term_to_text
-from derive.engine.terms import (
+from derive.expr.terms import (
     Apply,
     Delta,
     Factor,
@@ -23,14 +22,15 @@ from derive.engine.terms import (
     factor_indices,
     rename_term,
 )
+from derive.expr.termtext import factor_to_text, term_to_text
 
 
 def remove_sums(poly: Poly, space: IndexSpace) -> Poly:
     """Collapse every delta that meets a summed index, recursively, and merge like terms.
 
     Example:
-        >>> from derive.engine.terms import entry, multiply, single, sum_over
-        >>> from derive.engine.format import poly_to_text
+        >>> from derive.expr.terms import entry, multiply, single, sum_over
+        >>> from derive.expr.termtext import poly_to_text
         >>> p = sum_over(multiply(entry("W", "i", "j"), single(Delta("j", "k"))), ["j"])
         >>> poly_to_text(remove_sums(p, IndexSpace({"i": "m", "j": "n", "k": "n"})))
         'W[i,k]'

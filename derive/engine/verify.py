@@ -27,8 +27,8 @@ from derive.engine.points import (
     sample_points,
 )
 from derive.engine.steps import Verification
-from derive.engine.terms import Poly
 from derive.expr.nodes import Dim, Expr
+from derive.expr.terms import Poly
 from derive.problem import Problem
 
 RELATIVE_TOLERANCE = 1e-6

@@ -2,7 +2,7 @@
 in the user's text, syntax-error diagnostics, and exact numbers read within the limits.
 
 The expression language (`derive.expr.parse`) and the index language
-(`derive.vectorization.parse`) both ride on Python's own grammar (`ast.parse` in mode "eval",
+(`derive.problem.index`) both ride on Python's own grammar (`ast.parse` in mode "eval",
 never executed), so what can go wrong before their own rules apply is the same, and is reported
 the same way here.
 """

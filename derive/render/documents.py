@@ -1,23 +1,23 @@
-"""Render derivations to text, Markdown and LaTeX through the Jinja templates."""
+"""Render one solved question (a derivation or a vectorization) as a text, Markdown or LaTeX
+snippet through the Jinja templates; whole handouts are rendered by `derive.build.documents`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from derive.engine.steps import Derivation
-from derive.render.context import derivation_context
 from derive.render.env import make_env, render_template
-from derive.render.notation import Notation
 
-_KINDS = {"text": ("text", "solution.txt.j2"), "md": ("markdown", "solution.md.j2"),
-          "tex": ("latex", "solution.tex.j2")}
+_FOLDERS = {"text": ("text", "txt"), "md": ("markdown", "md"), "tex": ("latex", "tex")}
+_TEMPLATES = {"derivative": "solution", "vectorize": "vectorize"}
 
 
-def render_solution(
-    derivation: Derivation, fmt: str, notation: Notation = Notation.BOLD,
-    templates: Path | None = None,
+def render_snippet(
+    kind: str, context: Mapping[str, Any], fmt: str, templates: Path | None = None
 ) -> str:
-    """One worked solution as a snippet in `fmt` ('text', 'md' or 'tex')."""
-    kind, name = _KINDS[fmt]
-    context = derivation_context(derivation, notation)
-    return render_template(make_env(kind, templates), name, context, "a worked solution")
+    """One worked solution of `kind` ('derivative' or 'vectorize') in `fmt` ('text', 'md' or
+    'tex'), from its template variables."""
+    folder, ext = _FOLDERS[fmt]
+    name = f"{_TEMPLATES[kind]}.{ext}.j2"
+    return render_template(make_env(folder, templates), name, context, f"a {kind} solution")

@@ -11,20 +11,20 @@ from collections.abc import Sequence
 from typing import Any
 
 from derive.engine.steps import Derivation, Relation, ShapeOf
-from derive.engine.terms import Entry
 from derive.expr.nodes import Expr, Symbol
 from derive.expr.shapes import Shape
+from derive.expr.terms import Entry
 from derive.render.context import derivation_context
 from derive.render.env import escape_tex
 from derive.render.mathtex import MathPrinter
 from derive.render.notation import Notation, dim_to_latex
 from derive.render.printer import ExprPrinter
 from derive.render.prose import escape_md, user_prose
+from derive.render.vectorize import vectorization_context
 from derive.spec.model import AnyItem, Exercise, ExerciseSet, IndexItem, Item
-from derive.vectorization import Vectorization
-from derive.vectorization.explain import output_name
+from derive.vectorization.explain import Vectorized, output_name
 
-SolvedItems = Sequence[tuple[Exercise, Sequence[tuple[AnyItem, Derivation | Vectorization]]]]
+SolvedItems = Sequence[tuple[Exercise, Sequence[tuple[AnyItem, Derivation | Vectorized]]]]
 """Each exercise with its items and their derivations, in spec order."""
 
 _KIND_WORDS = {"symmetric": "symmetric", "spd": "symmetric positive definite",
@@ -90,7 +90,7 @@ def _written(derivation: Derivation) -> Expr:
     return parse(derivation.problem.text, derivation.problem.functions)
 
 
-def index_prompt(vectorization: Vectorization, notation: Notation) -> str:
+def index_prompt(vectorization: Vectorized, notation: Notation) -> str:
     """A prompt for a vectorize item that has none."""
     work = vectorization.work
     name = output_name(work)
@@ -111,9 +111,9 @@ def index_prompt(vectorization: Vectorization, notation: Notation) -> str:
 
 
 def _index_context(
-    item: IndexItem, vectorization: Vectorization, fmt: str, notation: Notation
+    item: IndexItem, vectorization: Vectorized, fmt: str, notation: Notation
 ) -> dict[str, Any]:
-    solution = vectorization._context(notation)
+    solution = vectorization_context(vectorization, notation)
     answer_latex = None
     if item.answer_problem is not None:
         answer_latex = ExprPrinter(item.answer_problem.shapes, notation).print(
@@ -191,7 +191,7 @@ def handout_context(
     for number, (exercise, items) in enumerate(solved, start=1):
         contexts = [
             _index_context(item, solved_item, fmt, notation)
-            if isinstance(item, IndexItem) and isinstance(solved_item, Vectorization)
+            if isinstance(item, IndexItem) and isinstance(solved_item, Vectorized)
             else _item_context(_as_item(item), _as_derivation(solved_item), fmt, notation)
             for item, solved_item in items
         ]
@@ -231,6 +231,6 @@ def _as_item(item: AnyItem) -> Item:
     return item
 
 
-def _as_derivation(solved: Derivation | Vectorization) -> Derivation:
+def _as_derivation(solved: Derivation | Vectorized) -> Derivation:
     assert isinstance(solved, Derivation)
     return solved

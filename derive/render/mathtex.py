@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from derive.engine.format import join_terms
 from derive.engine.steps import (
     ChainSum,
     Dims,
@@ -20,8 +19,9 @@ from derive.engine.steps import (
     ShapeOf,
     WrittenOut,
 )
-from derive.engine.terms import Apply, Delta, Entry, Factor, Group, Poly, Power, Size, Term
 from derive.expr.nodes import Call, Dim, Symbol
+from derive.expr.terms import Apply, Delta, Entry, Factor, Group, Poly, Power, Size, Term
+from derive.expr.termtext import join_terms
 from derive.render.notation import dim_to_latex, name_to_latex
 from derive.render.printer import ExprPrinter, number_to_latex
 

@@ -5,7 +5,6 @@ Matrix expressions print in the expression language, elements in the index langu
 
 from __future__ import annotations
 
-from derive.engine.format import factor_to_text, poly_to_text
 from derive.engine.steps import (
     ChainSum,
     Dims,
@@ -16,8 +15,9 @@ from derive.engine.steps import (
     ShapeOf,
     WrittenOut,
 )
-from derive.engine.terms import Entry, Poly
 from derive.expr.nodes import Symbol
+from derive.expr.terms import Entry, Poly
+from derive.expr.termtext import factor_to_text, poly_to_text
 from derive.expr.unparse import unparse
 
 

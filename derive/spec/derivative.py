@@ -13,11 +13,11 @@ from typing import Any
 
 import yaml
 
-from derive.engine.chain import make_chain
 from derive.errors import DeriveError
 from derive.expr.nodes import symbols_in
 from derive.expr.parse import Signature, parse
 from derive.problem import Problem, declare_functions, make_problem
+from derive.problem.chain import make_chain
 from derive.spec.kinds import Let, normalize, place_chain_error, split_lets
 from derive.spec.load import DataPath, SourceMap
 from derive.spec.model import Item, KindName, LayoutName

@@ -22,13 +22,11 @@ from derive.expr.nodes import Dim, symbols_in
 from derive.expr.parse import Signature, parse
 from derive.expr.shapes import format_shape
 from derive.problem import Problem, make_problem
+from derive.problem.chain import parse_definition
+from derive.problem.index import IndexProblem, parse_index
 from derive.spec.load import SourceMap
 from derive.spec.model import IndexItem
 from derive.spec.scope import Diagnostics, ItemScope, in_scope, item_header
-from derive.vectorization.parse import parse_index
-from derive.vectorization.problem import IndexProblem
-
-_DEFINITION = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)\s*=(?!=)(.*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,20 +63,13 @@ def split_lets(
             ))
             continue
         text, lead = normalize(value)
-        match = _DEFINITION.match(text)
-        if match is None:
-            errors.append(source.error(
-                f"definition {number} '{text}' is not of the form 'name = expression'", node,
-                hint="write, for example, 'a = sigmoid(M @ x)'",
-            ))
-            continue
-        body = match.group(2)
         try:
-            expr = parse(body, signatures)
+            parsed = parse_definition(text, number, signatures)
         except DeriveError as error:
-            errors.append(source.place(error, node, lead + len(text) - len(body)))
+            errors.append(source.place(error, node, lead) if error.span else
+                          source.error(error.message, node, hint=error.hint))
             continue
-        lets.append(Let(text, node, lead, match.group(1), symbols_in(expr)))
+        lets.append(Let(text, node, lead, parsed.name, symbols_in(parsed.expr)))
     return lets, errors
 
 

@@ -12,10 +12,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt
 
-from derive.engine.chain import Definition
 from derive.errors import DeriveError, Span
 from derive.problem import Problem
-from derive.vectorization.problem import IndexProblem
+from derive.problem.chain import Definition
+from derive.problem.index import IndexProblem
 
 LayoutName = Literal["numerator", "denominator", "mixed"]
 """How a derivative's entries are arranged; `derive.engine.steps.Layout` has the same values."""

@@ -18,7 +18,7 @@ def check_index_answer(work: Work, answer: Expr, seed: int) -> AnswerCheck:
 
     Example:
         >>> from derive.expr.parse import parse
-        >>> from derive.vectorization.parse import parse_index
+        >>> from derive.problem.index import parse_index
         >>> from derive.vectorization.solve import vectorize_problem
         >>> work = vectorize_problem(parse_index("sum(A[k,i] * x[k], k)", ["i"],
         ...                                      {"A": ["m", "n"], "x": ["m"]}))

@@ -15,10 +15,10 @@ import numpy as np
 
 from derive.engine.evaluate import Array, Sizes, evaluate, evaluate_poly, size_of
 from derive.engine.points import Obstacle, Point, Symbols, sample_points
-from derive.engine.terms import mentions
 from derive.engine.verify import within_tolerance
 from derive.expr.nodes import Dim, Expr
-from derive.vectorization.problem import IndexProblem
+from derive.expr.terms import mentions
+from derive.problem.index import IndexProblem
 
 DRAWS = 2
 RELATIVE_TOLERANCE = 1e-8

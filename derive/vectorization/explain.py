@@ -8,6 +8,7 @@ list equivalent forms; report the numeric check.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 from derive.engine.steps import (
@@ -19,9 +20,9 @@ from derive.engine.steps import (
     StepKind,
     format_tolerance,
 )
-from derive.engine.terms import Entry, Factor, Poly, Term, factor_indices
 from derive.expr.nodes import Call, Expr, MatMul, Mul, Ones, Symbol, Transpose, children
 from derive.expr.shapes import Shape, infer_shape, is_scalar
+from derive.expr.terms import Entry, Factor, Poly, Term, factor_indices
 from derive.vectorization.solve import Work
 
 OUTPUT_NAMES = ("R", "Y", "Z", "C", "M")
@@ -35,17 +36,26 @@ def output_name(work: Work) -> str:
     return "result"
 
 
-def explain(work: Work) -> tuple[Step, ...]:
+@dataclass(frozen=True, slots=True)
+class Vectorized:
+    """A solved vectorize question as plain data: the work and its worked steps (what a
+    `Derivation` is to a derivative)."""
+
+    work: Work
+    steps: tuple[Step, ...]
+
+
+def explain(work: Work) -> Vectorized:
     """The worked steps for a finished vectorization."""
     output = Symbol(output_name(work))
-    return (
+    return Vectorized(work, (
         _indices(work, output),
         _reorder(work, output),
         _recognition(work, output),
         _answer(work, output),
         *([_equivalent(work, output)] if work.equivalent else []),
         _check(work),
-    )
+    ))
 
 
 def _element(work: Work, output: Symbol) -> Entry:
@@ -117,7 +127,7 @@ def _reorder(work: Work, output: Symbol) -> Step:
 
 
 def _has_delta(poly: Poly) -> bool:
-    from derive.engine.terms import Delta
+    from derive.expr.terms import Delta
 
     return any(isinstance(f, Delta) for t in poly.terms for f in t.factors)
 
@@ -223,4 +233,4 @@ def _check(work: Work) -> Step:
     return Step(StepKind.CHECK, "Check numerically", prose, ())
 
 
-__all__ = ["Fraction", "explain", "output_name"]
+__all__ = ["Fraction", "Vectorized", "explain", "output_name"]

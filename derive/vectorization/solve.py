@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from derive.engine.reassemble import MatrixTerm, reassemble, to_expr
 from derive.engine.sums import remove_sums
-from derive.engine.terms import Poly
 from derive.engine.textbook import Rewriter, textbook_form
 from derive.errors import UnsupportedError, VerificationError
 from derive.expr.nodes import Dim, Expr, Transpose, children
+from derive.expr.terms import Poly
 from derive.expr.unparse import unparse
+from derive.problem.index import IndexProblem
 from derive.vectorization.check import Check, check_forms
-from derive.vectorization.problem import IndexProblem
 from derive.vectorization.rewrite import rewrites
 
 DEFAULT_SEED = 7

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from derive.errors import DeriveError
 from derive.expr.parse import parse
+from derive.problem.index import parse_index
 from derive.spec import parse_spec
-from derive.vectorization.parse import parse_index
 
 EXAMPLES = int(os.environ.get("DERIVE_FUZZ_EXAMPLES", "1500"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None,

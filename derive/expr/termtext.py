@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from derive.engine.terms import Apply, Delta, Entry, Factor, Group, Poly, Power, Size, Term
 from derive.expr.nodes import Call, Symbol
+from derive.expr.terms import Apply, Delta, Entry, Factor, Group, Poly, Power, Size, Term
 from derive.expr.unparse import format_number, unparse
 
 
@@ -17,7 +17,7 @@ def poly_to_text(poly: Poly) -> str:
     """Print a polynomial; the empty sum prints as 0.
 
     Example:
-        >>> from derive.engine.terms import entry, multiply, sum_over
+        >>> from derive.expr.terms import entry, multiply, sum_over
         >>> poly_to_text(sum_over(multiply(entry("W", "i", "j"), entry("x", "j")), ["j"]))
         'sum(W[i,j] * x[j], j)'
     """

@@ -1,35 +1,90 @@
-"""The Python API: `derive.solve(...)` returning a `Solution` that prints, serialises and displays.
+"""The Python API: `derive.solve(...)` and `derive.vectorize(...)`, and the results they return.
 
-`Solution.to_dict()` is exactly the JSON object of `derive solve --format json`.
+`Solution` and `Vectorization` share one base: each prints itself as text, Markdown and LaTeX
+through `derive.render`, displays in Jupyter, and serialises with one `to_dict`, which is exactly
+the JSON object of `derive solve --format json` and `derive vectorize --format json`.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from derive import arguments
 from derive.engine import DEFAULT_SEED, derive_exercise
-from derive.engine.chain import derive_chain, make_chain
+from derive.engine.chain import derive_chain
 from derive.engine.chain_explain import explain_chain
-from derive.engine.format import poly_to_text
 from derive.engine.steps import Derivation, Layout
 from derive.errors import SpecError, within_limits
 from derive.expr.nodes import Dim
+from derive.expr.termtext import poly_to_text
 from derive.expr.unparse import unparse
 from derive.problem import make_problem
+from derive.problem.chain import make_chain
+from derive.problem.index import parse_index
 from derive.render.context import derivation_context
+from derive.render.documents import render_snippet
 from derive.render.notation import Notation
+from derive.render.vectorize import vectorization_context
+from derive.vectorization.explain import Vectorized, explain
+from derive.vectorization.solve import DEFAULT_SEED as VECTORIZE_SEED
+from derive.vectorization.solve import vectorize_problem
 
 LAYOUTS = tuple(layout.value for layout in Layout)
 
 
-class Solution:
+class Result(ABC):
+    """What every solved question offers: renderings, Jupyter display and the JSON object."""
+
+    kind = "derivative"
+    """The template family the result renders with ('derivative' or 'vectorize')."""
+
+    def __init__(self, notation: Notation) -> None:
+        self.notation = notation
+
+    @abstractmethod
+    def context(self) -> dict[str, Any]:
+        """The template variables (README, 'Template variables')."""
+
+    @abstractmethod
+    def fields(self) -> dict[str, Any]:
+        """The JSON object's fields other than the steps."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of the command line's `--format json`."""
+        steps = [
+            {"kind": s["kind"], "title": s["title"], "text": s["text"],
+             "latex": " \\\\ ".join(s["equations"]), "prose_latex": s["latex_prose"]}
+            for s in self.context()["steps"]
+        ]
+        return {**self.fields(), "steps": steps}
+
+    def to_text(self) -> str:
+        """A terminal rendering of the worked solution."""
+        return render_snippet(self.kind, self.context(), "text")
+
+    def to_markdown(self) -> str:
+        """The worked solution as a Markdown snippet with `$...$` math."""
+        return render_snippet(self.kind, self.context(), "md")
+
+    def to_latex(self) -> str:
+        """The worked solution as a LaTeX snippet."""
+        return render_snippet(self.kind, self.context(), "tex")
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+    def _repr_latex_(self) -> str:
+        return "$" + (self.context()["result_latex"] or "") + "$"
+
+
+class Solution(Result):
     """A solved derivative: the answer, the element formula, the worked steps, the check."""
 
     def __init__(self, derivation: Derivation, notation: Notation = Notation.BOLD) -> None:
+        super().__init__(notation)
         self.derivation = derivation
-        self.notation = notation
 
     @property
     def result(self) -> str | None:
@@ -37,10 +92,11 @@ class Solution:
         result = self.derivation.result
         return unparse(result) if result is not None else None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object of `derive solve --format json`."""
+    def context(self) -> dict[str, Any]:
+        return derivation_context(self.derivation, self.notation)
+
+    def fields(self) -> dict[str, Any]:
         d = self.derivation
-        context = derivation_context(d, self.notation)
         return {
             "expr": d.problem.text,
             "wrt": d.wrt,
@@ -59,11 +115,6 @@ class Solution:
                 "tolerance": d.verification.tolerance,
             },
             **self._chain_fields(),
-            "steps": [
-                {"kind": s["kind"], "title": s["title"], "text": s["text"],
-                 "latex": " \\\\ ".join(s["equations"]), "prose_latex": s["latex_prose"]}
-                for s in context["steps"]
-            ],
         }
 
     def _chain_fields(self) -> dict[str, Any]:
@@ -80,33 +131,45 @@ class Solution:
             },
         }
 
-    def to_text(self) -> str:
-        """A terminal rendering of the worked solution."""
-        from derive.render.documents import render_solution
-
-        return render_solution(self.derivation, "text", self.notation)
-
-    def to_markdown(self) -> str:
-        """The worked solution as a Markdown snippet with `$...$` math."""
-        from derive.render.documents import render_solution
-
-        return render_solution(self.derivation, "md", self.notation)
-
-    def to_latex(self) -> str:
-        """The worked solution as a LaTeX snippet."""
-        from derive.render.documents import render_solution
-
-        return render_solution(self.derivation, "tex", self.notation)
-
-    def _repr_markdown_(self) -> str:
-        return self.to_markdown()
-
-    def _repr_latex_(self) -> str:
-        context = derivation_context(self.derivation, self.notation)
-        return "$" + (context["result_latex"] or "") + "$"
-
     def __repr__(self) -> str:
         return f"Solution(result={self.result!r}, layout={self.derivation.layout.value!r})"
+
+
+class Vectorization(Result):
+    """A vectorized index expression: the matrix form, equivalent forms, steps and check."""
+
+    kind = "vectorize"
+
+    def __init__(self, vectorized: Vectorized, notation: Notation = Notation.BOLD) -> None:
+        super().__init__(notation)
+        self.vectorized = vectorized
+
+    @property
+    def result(self) -> str:
+        """The matrix form in the expression language (parseable by `derive parse`)."""
+        return unparse(self.vectorized.work.answer)
+
+    @property
+    def equivalent(self) -> list[str]:
+        """Other forms of the same matrix, each verified numerically."""
+        return [unparse(e) for e in self.vectorized.work.equivalent]
+
+    def context(self) -> dict[str, Any]:
+        return vectorization_context(self.vectorized, self.notation)
+
+    def fields(self) -> dict[str, Any]:
+        work = self.vectorized.work
+        return {
+            "expr": work.problem.text,
+            "free": list(work.problem.free),
+            "shape": list(work.shape),
+            "result": self.result,
+            "equivalent": self.equivalent,
+            "verified": all(work.check.passed),
+        }
+
+    def __repr__(self) -> str:
+        return f"Vectorization(result={self.result!r}, equivalent={self.equivalent!r})"
 
 
 def solve(
@@ -174,3 +237,47 @@ def solve(
             problem, wrt, Layout(layout), name=name, element=concrete, seed=seed
         )
         return Solution(derivation, Notation(notation))
+
+
+def vectorize(
+    index_expr: str,
+    free: str | Sequence[str],
+    *,
+    shapes: Mapping[str, Sequence[Dim]] | None = None,
+    seed: int = VECTORIZE_SEED,
+) -> Vectorization:
+    """Write an entry formula in index notation as a matrix expression, with worked steps.
+
+    Args:
+        index_expr: e.g. ``"sum(A[k,i] * B[k,j], k)"``.
+        free: the free indices naming the entry, ``"i,j"`` or ``["i", "j"]``; one free index
+            gives a column vector, none a scalar.
+        shapes: symbol -> dimensions as for `derive.solve` (``["n"]`` column vector,
+            ``["m", "n"]`` matrix); undeclared names are scalars.
+        seed: the random seed of the numeric check.
+
+    Returns:
+        The verified Vectorization.
+
+    Raises:
+        DeriveError: invalid input (with position), no matrix form found, or a failed check.
+
+    Example:
+        >>> vectorize("sum(A[k,i] * B[k,j], k)", "i,j",
+        ...           shapes={"A": ["p", "m"], "B": ["p", "n"]}).result
+        'A.T @ B'
+    """
+    index_expr = arguments.text("index_expr", index_expr)
+    if isinstance(free, str):
+        names = [n.strip() for n in free.split(",") if n.strip()]
+    else:
+        names = arguments.strings("free", free) or []
+    for index in names:
+        arguments.name("free", index)
+    with within_limits():
+        problem = parse_index(index_expr, names, arguments.shapes(shapes))
+        work = vectorize_problem(problem, arguments.seed(seed))
+        return Vectorization(explain(work))
+
+
+__all__ = ["LAYOUTS", "Result", "Solution", "Vectorization", "solve", "vectorize"]

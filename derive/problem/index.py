@@ -15,7 +15,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from derive.engine.terms import (
+from derive.errors import DeriveError, ExprSyntaxError, Span, SpecError
+from derive.expr.functions import ELEMENTWISE_FUNCTIONS, MATRIX_FUNCTIONS
+from derive.expr.limits import MAX_DEPTH
+from derive.expr.nodes import Dim, Symbol
+from derive.expr.ranges import RangeInference
+from derive.expr.shapes import SCALAR, Shape, format_shape
+from derive.expr.source import INDEX, check_text, python_tree, read_number
+from derive.expr.terms import (
     Apply,
     Delta,
     Entry,
@@ -30,25 +37,25 @@ from derive.engine.terms import (
     single,
     sum_over,
 )
-from derive.errors import DeriveError, ExprSyntaxError, ShapeError, Span, SpecError
-from derive.expr.functions import ELEMENTWISE_FUNCTIONS, MATRIX_FUNCTIONS
-from derive.expr.limits import MAX_DEPTH
-from derive.expr.nodes import Dim, Symbol
-from derive.expr.shapes import SCALAR, Shape, format_shape
-from derive.expr.source import INDEX, check_text, python_tree, read_number
-from derive.problem import check_dims
-from derive.vectorization.problem import IndexProblem
+from derive.problem.expression import check_dims
 
 _KEYWORDS = ("sum", "delta")
 
 
 @dataclass(frozen=True, slots=True)
-class _Use:
-    """Where an index got its range: the dimension, the index's span and the entry as written."""
+class IndexProblem:
+    """An index expression ready to vectorize.
 
-    dim: Dim
-    span: Span
-    where: str
+    `shapes` holds every symbol (undeclared bare names are scalars); `space` the range of every
+    index, summed ones under their internal (unique) names; `summed` lists those in order.
+    """
+
+    text: str
+    poly: Poly
+    free: tuple[str, ...]
+    shapes: Mapping[str, Shape]
+    space: IndexSpace
+    summed: tuple[str, ...]
 
 
 def parse_index(
@@ -68,7 +75,7 @@ def parse_index(
         DeriveError: the text is not a valid index expression; the error has a column.
 
     Example:
-        >>> from derive.engine.format import poly_to_text
+        >>> from derive.expr.termtext import poly_to_text
         >>> p = parse_index("sum(A[i,k] * x[k], k)", ["i"], {"A": ["m", "n"], "x": ["n"]})
         >>> poly_to_text(p.poly), dict(p.space.ranges)
         ('sum(A[i,k] * x[k], k)', {'i': 'm', 'k': 'n'})
@@ -80,7 +87,7 @@ def parse_index(
     converter = _Converter(text, declared, free, _index_names(tree) | set(free))
     poly = converter.convert(tree, 0)
     _check_declared(text, declared, converter.symbols)
-    ranges = converter.resolve_ranges()
+    ranges = converter.ranges.resolve()
     _check_indices(text, poly, free, converter)
     all_shapes = dict(sorted({**{s: SCALAR for s in converter.symbols}, **declared}.items()))
     return IndexProblem(text, poly, free, all_shapes, IndexSpace(ranges), converter.summed)
@@ -145,7 +152,7 @@ def _check_indices(text: str, poly: Poly, free: tuple[str, ...], converter: _Con
         if index not in free:
             listed = ",".join((*free, index))
             raise _fail(
-                text, converter.first_use[index],
+                text, converter.ranges.first_use[index],
                 f"index '{index}' is neither free nor summed",
                 f"add it to the free indices (--free {listed}) or sum over it: sum(..., {index})",
                 SpecError,
@@ -173,9 +180,7 @@ class _Converter:
         self.scopes: list[dict[str, str]] = []
         self.bound: set[str] = set()
         self.summed: tuple[str, ...] = ()
-        self.uses: dict[str, list[_Use]] = {}
-        self.deltas: list[tuple[str, str, Span]] = []
-        self.first_use: dict[str, Span] = {}
+        self.ranges = RangeInference(text)
         self.symbols: dict[str, Span] = {}
 
     def span(self, node: ast.AST) -> Span:
@@ -274,7 +279,7 @@ class _Converter:
         indices: list[str] = []
         for item, dim in zip(items, dims, strict=True):
             index = self.index(item)
-            self.uses.setdefault(index, []).append(_Use(dim, self.span(item), written))
+            self.ranges.use(index, dim, self.span(item), written)
             indices.append(index)
         return single(Entry(Symbol(name), tuple(indices)))
 
@@ -291,7 +296,7 @@ class _Converter:
             if name in scope:
                 name = scope[name]
                 break
-        self.first_use.setdefault(name, self.span(item))
+        self.ranges.seen(name, self.span(item))
         return name
 
     def unknown(self, node: ast.expr, name: str) -> DeriveError:
@@ -395,44 +400,8 @@ class _Converter:
             raise self.fail(node, f"'delta' takes two indices, got {len(node.args)}",
                             "write 'delta(i, j)'")
         a, b = (self.index(arg) for arg in node.args)
-        self.deltas.append((a, b, self.span(node)))
+        self.ranges.delta(a, b, self.span(node))
         return single(Delta(a, b))
-
-    def resolve_ranges(self) -> dict[str, Dim]:
-        """Each index's dimension; conflicts name both ranges, deltas pass ranges on."""
-        ranges: dict[str, _Use] = {}
-        for index, uses in self.uses.items():
-            first = uses[0]
-            for use in uses[1:]:
-                if use.dim != first.dim:
-                    raise _fail(
-                        self.text, use.span,
-                        f"index '{index}' ranges over {first.dim} in '{first.where}' "
-                        f"but over {use.dim} in '{use.where}'",
-                        "use different index names for different dimensions", ShapeError)
-            ranges[index] = first
-        changed = True
-        while changed:
-            changed = False
-            for a, b, span in self.deltas:
-                if a in ranges and b in ranges and ranges[a].dim != ranges[b].dim:
-                    raise _fail(
-                        self.text, span,
-                        f"delta links '{a}' (range {ranges[a].dim}) and '{b}' "
-                        f"(range {ranges[b].dim})",
-                        "a Kronecker delta needs two indices over the same dimension",
-                        ShapeError)
-                for x, y in ((a, b), (b, a)):
-                    if x in ranges and y not in ranges:
-                        ranges[y] = ranges[x]
-                        changed = True
-        for index, span in self.first_use.items():
-            if index not in ranges:
-                raise _fail(self.text, span, f"index '{index}' has no range",
-                            "use it in an entry such as x[i] so its dimension is known",
-                            ShapeError)
-        return {index: use.dim for index, use in ranges.items()}
-
 
 def _constant_value(poly: Poly) -> Fraction | None:
     if poly.is_zero():
