@@ -15,7 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+from derive.engine.matrixterms import MatrixTerm, build_sum
 from derive.engine.points import AS_WRITTEN
+from derive.engine.textbook import textbook_form
 from derive.errors import UnsupportedError
 from derive.expr.nodes import (
     Call,
@@ -53,15 +55,6 @@ class Tensor:
 
     expr: Expr
     indices: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class MatrixTerm:
-    """coeff · Π scalars · matrix (matrix None means the term is a scalar)."""
-
-    coeff: Fraction
-    scalars: tuple[Expr, ...]
-    matrix: Expr | None
 
 
 class _Context:
@@ -113,15 +106,11 @@ def _terms_of(poly: Poly, row: str | None, col: str | None, ctx: _Context) -> li
 
 def to_expr(terms: list[MatrixTerm]) -> Expr:
     """Add matrix terms into one expression (no simplification)."""
-    from derive.engine.textbook import build_sum
-
     return build_sum(terms)
 
 
 def _group_expr(terms: list[MatrixTerm], ctx: _Context) -> Expr:
     """A group inside a product, in textbook form."""
-    from derive.engine.textbook import textbook_form
-
     return textbook_form(terms, ctx.shapes, frozenset())
 
 

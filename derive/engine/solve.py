@@ -12,7 +12,8 @@ from fractions import Fraction
 
 from derive.engine.differentiate import Variable, differentiate
 from derive.engine.index import ExpansionContext, IndexAllocator, expand_indices
-from derive.engine.reassemble import MatrixTerm, reassemble
+from derive.engine.matrixterms import MatrixTerm
+from derive.engine.reassemble import reassemble
 from derive.engine.steps import Derivation, Layout, Step, Verification, format_tolerance
 from derive.engine.sums import remove_sums
 from derive.engine.textbook import textbook_form

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from fractions import Fraction
 
-from derive.engine.reassemble import MatrixTerm
+from derive.engine.matrixterms import MatrixTerm, build_sum, term_expr
 from derive.expr.nodes import (
     Add,
     Call,
@@ -313,53 +313,6 @@ def factor_common(terms: list[MatrixTerm]) -> Expr | None:
     return None
 
 
-def _term_expr(term: MatrixTerm) -> Expr:
-    """|coeff| · scalars · matrix, with negative powers of scalars moved into a denominator."""
-    magnitude = abs(term.coeff)
-    numerators: list[Expr] = []
-    denominators: list[Expr] = []
-    for scalar in term.scalars:
-        if isinstance(scalar, Pow) and isinstance(scalar.exponent, Number) and (
-            scalar.exponent.value < 0
-        ):
-            power = -scalar.exponent.value
-            denominators.append(scalar.base if power == 1 else Pow(scalar.base, Number(power)))
-        else:
-            numerators.append(scalar)
-    body = numerators + ([term.matrix] if term.matrix is not None else [])
-    if magnitude.denominator != 1:
-        denominators.insert(0, Number(Fraction(magnitude.denominator)))
-    coefficient: Expr | None = None
-    if denominators:
-        below = denominators[0]
-        for item in denominators[1:]:
-            below = Mul(below, item)
-        coefficient = Div(Number(Fraction(magnitude.numerator)), below)
-    elif magnitude != 1:
-        coefficient = Number(magnitude)
-    parts = ([coefficient] if coefficient is not None else []) + body
-    if not parts:
-        return Number(Fraction(1))
-    result = parts[0]
-    for part in parts[1:]:
-        result = Mul(result, part)
-    return result
-
-
-def build_sum(terms: list[MatrixTerm]) -> Expr:
-    """Add terms into one expression; the empty sum is 0."""
-    result: Expr | None = None
-    for term in terms:
-        body = _term_expr(term)
-        if result is None:
-            result = Neg(body) if term.coeff < 0 else body
-        elif term.coeff < 0:
-            result = Sub(result, body)
-        else:
-            result = Add(result, body)
-    return result if result is not None else Number(Fraction(0))
-
-
 def term_forms(
     terms: list[MatrixTerm], shapes: Mapping[str, Shape], symmetric: frozenset[str]
 ) -> list[Expr]:
@@ -396,7 +349,7 @@ def simplest_sum(collected: list[MatrixTerm]) -> Expr:
     if common is not None:
         coeff, scalars, rest = common
         inner = simplest_sum(rest)
-        body = _term_expr(MatrixTerm(abs(coeff), scalars, inner))
+        body = term_expr(MatrixTerm(abs(coeff), scalars, inner))
         return Neg(body) if coeff < 0 else body
     factored = factor_common(collected)
     return factored if factored is not None else build_sum(collected)

@@ -19,7 +19,6 @@ from derive.expr.parse import Signature, parse
 from derive.problem import Problem, declare_functions, make_problem
 from derive.problem.chain import make_chain
 from derive.spec.kinds import Let, normalize, place_chain_error, split_lets
-from derive.spec.load import DataPath, SourceMap
 from derive.spec.model import Item, KindName, LayoutName
 from derive.spec.schema import MISSING_HINTS
 from derive.spec.scope import (
@@ -30,6 +29,7 @@ from derive.spec.scope import (
     item_header,
     let_path,
 )
+from derive.spec.source import DataPath, SourceMap
 
 
 class DerivativeChecker(Diagnostics):

@@ -24,9 +24,9 @@ from derive.expr.shapes import format_shape
 from derive.problem import Problem, make_problem
 from derive.problem.chain import parse_definition
 from derive.problem.index import IndexProblem, parse_index
-from derive.spec.load import SourceMap
 from derive.spec.model import IndexItem
 from derive.spec.scope import Diagnostics, ItemScope, in_scope, item_header
+from derive.spec.source import SourceMap
 
 
 @dataclass(frozen=True, slots=True)

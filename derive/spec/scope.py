@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from derive.errors import DeriveError
-from derive.spec.load import DataPath, SourceMap
+from derive.spec.source import DataPath, SourceMap
 
 
 class Diagnostics:

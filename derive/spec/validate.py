@@ -18,7 +18,6 @@ from derive.errors import DeriveError, Span, SpecError, SpecErrors
 from derive.problem import check_dims, declare_functions
 from derive.spec.derivative import DerivativeChecker
 from derive.spec.kinds import check_index_item
-from derive.spec.load import DataPath, SourceMap
 from derive.spec.model import (
     AnyItem,
     Exercise,
@@ -39,6 +38,7 @@ from derive.spec.schema import (
     place_name,
 )
 from derive.spec.scope import Diagnostics, ItemScope, Level
+from derive.spec.source import DataPath, SourceMap
 
 __all__ = ["MAX_ERRORS", "validate_spec", "validate_spec_partial"]
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from derive.engine.reassemble import MatrixTerm, reassemble, to_expr
+from derive.engine.matrixterms import MatrixTerm
+from derive.engine.reassemble import reassemble, to_expr
 from derive.engine.sums import remove_sums
 from derive.engine.textbook import Rewriter, textbook_form
 from derive.errors import UnsupportedError, VerificationError
