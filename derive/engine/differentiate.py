@@ -11,13 +11,16 @@ from __future__ import annotations
 from fractions import Fraction
 
 from derive.engine.index import ExpansionContext, expand_indices
+from derive.engine.templates import formula, scalar_template
 from derive.errors import UnsupportedError
+from derive.expr.functions import BUILTINS
 from derive.expr.nodes import (
     DERIVED_KINDS,
     Call,
     Expr,
     Symbol,
     derivative_name,
+    replace_symbols,
     symbols_in,
 )
 from derive.expr.terms import (
@@ -32,9 +35,9 @@ from derive.expr.terms import (
     Power,
     Size,
     Term,
-    Written,
     add,
     as_factor,
+    mentions,
     multiply,
     rename,
     scale,
@@ -120,7 +123,7 @@ def _factor(factor: Factor, var: Variable, ctx: ExpansionContext) -> Poly:
             if kind is not None:
                 prime = Apply(derivative_name(func, kind), arg, source, "derivative")
                 return multiply(single(prime), as_factor(inner_derivative))
-            outer = _outer_derivative(func, arg, source)
+            outer = as_factor(scalar_template(BUILTINS[func].derivative, arg, source, func))
             return multiply(outer, as_factor(inner_derivative))
         case Power(base=base, exponent=exponent):
             inner_derivative = _freshen(differentiate(base, var, ctx), ctx)
@@ -160,6 +163,10 @@ def _generic(
     return sum_over(multiply(outer, inner_entry), list(inner_indices))
 
 
+DIFFERENTIAL = "d_argument_"
+"""The symbol standing for the argument's differential dX while a table formula is expanded."""
+
+
 def _opaque(
     func: str,
     factor: Entry,
@@ -168,45 +175,47 @@ def _opaque(
     var: Variable,
     ctx: ExpansionContext,
 ) -> Poly:
-    dim = ctx.shape(inner)[0]
-    c, d = ctx.allocator.fresh(dim), ctx.allocator.fresh(dim)
-    inverse = Call("inv", (inner,))
-    inner_entry = _freshen(differentiate(expand_indices(inner, c, d, ctx), var, ctx), ctx)
-    if inner_entry.is_zero():
-        return ZERO
-    # ∂M_cd is distributed, not grouped: a group would carry c, d and the variable's indices.
-    if func == "inv":
-        a, b = indices
-        left = single(Entry(inverse, (a, c)))
-        right = single(Entry(inverse, (d, b)))
-        product = multiply(multiply(left, inner_entry), right)
-        return sum_over(scale(product, -1), [c, d])
-    transposed_inverse = single(Entry(inverse, (d, c)))
-    product = multiply(transposed_inverse, inner_entry)
-    if func == "det":
-        product = multiply(single(factor), product)
-    elif func != "logdet":
+    """d f(X) from the function table's differential formula, dX replaced by the entries of the
+    argument's derivative: d inv(X) = -X⁻¹ dX X⁻¹, d det(X) = det(X) tr(X⁻¹ dX) (Jacobi)."""
+    builtin = BUILTINS[func]
+    if not builtin.differential:
         raise UnsupportedError(f"no derivative rule for '{func}' yet")
-    return sum_over(product, [c, d])
+    formula_of_argument = replace_symbols(formula(builtin.differential),
+                                          {"X": inner, "dX": Symbol(DIFFERENTIAL)})
+    local = ExpansionContext({**ctx.shapes, DIFFERENTIAL: ctx.shape(inner)}, ctx.allocator)
+    row, col = _axes(ctx.shape(factor.base), indices)
+    differential = expand_indices(formula_of_argument, row, col, local)
+    return _insert_derivative(differential, inner, var, ctx)
 
 
-def _outer_derivative(func: str, arg: Poly, source: Written | None) -> Poly:
-    """f'(arg) as index form, in the forms textbooks print (σ(1 - σ), 1 - tanh²)."""
-    same = single(Apply(func, arg, source))
-    match func:
-        case "exp":
-            return same
-        case "log":
-            return single(Power(arg, Fraction(-1)))
-        case "sin":
-            return single(Apply("cos", arg, source))
-        case "cos":
-            return scale(single(Apply("sin", arg, source)), -1)
-        case "tanh":
-            return single(Group(add(ONE, scale(single(Power(same, Fraction(2))), -1))))
-        case "sigmoid":
-            return multiply(same, single(Group(add(ONE, scale(same, -1)))))
-        case "sqrt":
-            return scale(single(Power(same, Fraction(-1))), Fraction(1, 2))
-    raise UnsupportedError(f"no derivative rule for '{func}' yet")
+def _axes(shape: tuple[object, object], indices: tuple[str, ...]) -> tuple[str | None, ...]:
+    """The (row, col) indices of an entry written with `indices` (size-1 axes have none)."""
+    named = iter(indices)
+    return tuple(next(named) if size != 1 else None for size in shape)
 
+
+def _insert_derivative(poly: Poly, inner: Expr, var: Variable, ctx: ExpansionContext) -> Poly:
+    """Replace each entry of the differential dX by the argument's derivative at that entry.
+
+    The formulas are linear in dX, so every term has one such entry; the derivative is
+    distributed, not grouped (a group would carry the entry's and the variable's indices).
+    """
+    results: list[Poly] = []
+    for term in poly.terms:
+        for position, factor in enumerate(term.factors):
+            if isinstance(factor, Entry) and factor.base == Symbol(DIFFERENTIAL):
+                row, col = _axes(ctx.shape(inner), factor.indices)
+                entry = _freshen(differentiate(expand_indices(inner, row, col, ctx), var, ctx),
+                                 ctx)
+                before, after = term.factors[:position], term.factors[position + 1:]
+                results.append(Poly(tuple(
+                    Term(term.coeff * d.coeff, before + d.factors + after, term.summed + d.summed)
+                    for d in entry.terms
+                )))  # in place of dX, as the notes write M⁻¹ ∂M M⁻¹
+                break
+            if isinstance(factor, Group) and mentions(factor.poly, DIFFERENTIAL):
+                others = term.factors[:position] + term.factors[position + 1:]
+                inside = _insert_derivative(factor.poly, inner, var, ctx)
+                results.append(multiply(Poly((Term(term.coeff, others, term.summed),)), inside))
+                break
+    return add(*results)

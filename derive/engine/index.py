@@ -11,7 +11,9 @@ from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from functools import singledispatch
 
+from derive.engine.templates import power, scalar_template
 from derive.errors import UnsupportedError
+from derive.expr.functions import BUILTINS, Expansion
 from derive.expr.nodes import (
     Add,
     Call,
@@ -36,7 +38,6 @@ from derive.expr.terms import (
     Delta,
     Entry,
     Poly,
-    Power,
     Written,
     add,
     as_factor,
@@ -196,7 +197,7 @@ def _(expr: Div, row: str | None, col: str | None, ctx: ExpansionContext) -> Pol
                                    hint="divide by a non-zero number or a scalar expression")
         return scale(numerator, 1 / Fraction(divisor.value))
     denominator = _expand(expr.right, None, None, ctx)
-    return multiply(as_factor(numerator), _power(denominator, Fraction(-1)))
+    return multiply(as_factor(numerator), power(denominator, Fraction(-1)))
 
 
 @_expand.register
@@ -204,7 +205,7 @@ def _(expr: Pow, row: str | None, col: str | None, ctx: ExpansionContext) -> Pol
     exponent = constant_value(expr.exponent)
     if exponent is None:
         raise UnsupportedError("the exponent must be a constant", span=expr.exponent.span)
-    return _power(_expand(expr.base, row, col, ctx), exponent.value)
+    return power(_expand(expr.base, row, col, ctx), exponent.value)
 
 
 def _generic(
@@ -219,56 +220,36 @@ def _generic(
     return _entry(expr, ctx.shape(expr), row, col)
 
 
-def _power(base: Poly, exponent: Fraction) -> Poly:
-    if exponent == 0:
-        return ONE
-    if exponent == 1:
-        return base
-    if len(base.terms) == 1 and len(base.terms[0].factors) == 1 and not base.terms[0].summed:
-        (term,) = base.terms
-        (factor,) = term.factors
-        if isinstance(factor, Power) and exponent.denominator == 1:
-            # (a^r)^n = a^(rn) holds for integer n whenever a^r is defined.
-            combined = factor.exponent * exponent
-            inner = factor.base if combined == 1 else single(Power(factor.base, combined))
-            return scale(inner, term.coeff ** int(exponent)) if term.coeff != 1 else inner
-    return single(Power(base, exponent))
-
-
 @_expand.register
 def _(expr: Call, row: str | None, col: str | None, ctx: ExpansionContext) -> Poly:
     (arg,) = expr.args
-    shape = ctx.shape(arg)
-    func = expr.func
     if expr.kind is not None:
         return _generic(expr, expr.kind, arg, row, col, ctx)
-    if func in ("exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt"):
-        source = Written(arg, (row, col))
-        return single(Apply(func, _expand(arg, row, col, ctx), source))
-    if func == "tr":
-        k = ctx.index(shape[0])
-        return sum_over(_expand(arg, k, k, ctx), [k] if k else [])
-    if func == "sum":
-        k, m = ctx.index(shape[0]), ctx.index(shape[1])
-        return sum_over(_expand(arg, k, m, ctx), [i for i in (k, m) if i])
-    if func == "norm":
-        k, m = ctx.index(shape[0]), ctx.index(shape[1])
-        squares = sum_over(_power(_expand(arg, k, m, ctx), Fraction(2)), [i for i in (k, m) if i])
-        return _power(squares, Fraction(1, 2))
-    if func == "diag":
-        vector = _expand(arg, row, None, ctx) if shape[1] == 1 else _expand(arg, None, row, ctx)
-        if row is None or col is None:
-            return vector
-        return multiply(single(Delta(row, col)), as_factor(vector))
-    if is_scalar(shape):
-        scalar = _expand(arg, None, None, ctx)
-        if func == "inv":
-            return _power(scalar, Fraction(-1))
-        if func == "logdet":
-            return single(Apply("log", scalar))
-        return scalar  # tr, det of a 1x1 matrix
-    if func == "inv":
-        return _entry(expr, shape, row, col)
-    if func in ("det", "logdet"):
-        return single(Entry(expr, ()))
-    raise UnsupportedError(f"no index rule for '{func}' yet", span=expr.span)
+    builtin = BUILTINS[expr.func]
+    shape = ctx.shape(arg)
+    match builtin.expansion:
+        case Expansion.ELEMENTWISE:
+            source = Written(arg, (row, col))
+            return single(Apply(expr.func, _expand(arg, row, col, ctx), source))
+        case Expansion.TRACE if not is_scalar(shape):
+            k = ctx.index(shape[0])
+            return sum_over(_expand(arg, k, k, ctx), [k] if k else [])
+        case Expansion.SUM:
+            k, m = ctx.index(shape[0]), ctx.index(shape[1])
+            return sum_over(_expand(arg, k, m, ctx), [i for i in (k, m) if i])
+        case Expansion.NORM:
+            k, m = ctx.index(shape[0]), ctx.index(shape[1])
+            squares = sum_over(power(_expand(arg, k, m, ctx), Fraction(2)),
+                               [i for i in (k, m) if i])
+            return power(squares, Fraction(1, 2))
+        case Expansion.DIAG:
+            vector = (_expand(arg, row, None, ctx) if shape[1] == 1
+                      else _expand(arg, None, row, ctx))
+            if row is None or col is None:
+                return vector
+            return multiply(single(Delta(row, col)), as_factor(vector))
+    if is_scalar(shape) and builtin.on_scalar:
+        return scalar_template(builtin.on_scalar, _expand(arg, None, None, ctx), None)
+    if builtin.expansion in (Expansion.OPAQUE, Expansion.TRACE):
+        return _entry(expr, ctx.shape(expr), row, col)
+    raise UnsupportedError(f"no index rule for '{expr.func}' yet", span=expr.span)

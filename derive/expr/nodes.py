@@ -200,6 +200,15 @@ def extent(expr: Expr) -> Span:
             return expr.span
 
 
+def replace_symbols(expr: Expr, mapping: dict[str, Expr]) -> Expr:
+    """`expr` with each symbol named in `mapping` replaced, once (replacements are not searched
+    again, so a replacement may itself contain a symbol of the same name)."""
+    if isinstance(expr, Symbol):
+        return mapping.get(expr.name, expr)
+    parts = children(expr)
+    return with_children(expr, tuple(replace_symbols(p, mapping) for p in parts)) if parts else expr
+
+
 def node_count(expr: Expr) -> int:
     """How many nodes the tree of `expr` has (a shared sub-tree counts at each use)."""
     count, stack = 0, [expr]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from derive.errors import ShapeError, Span
-from derive.expr.functions import ELEMENTWISE_FUNCTIONS
+from derive.expr.functions import BUILTINS, Argument, Result
 from derive.expr.nodes import (
     Add,
     Call,
@@ -272,28 +272,26 @@ class _Inference:
 
     def call(self, expr: Expr, func: str, arg: Expr) -> Shape:
         shape = self.shape(arg)
-        if func in ELEMENTWISE_FUNCTIONS:
-            return shape
-        if func in ("norm", "sum"):
-            return SCALAR
-        if func == "diag":
-            if shape[1] == 1 or shape[0] == 1:
-                size = shape[0] if shape[1] == 1 else shape[1]
-                return (size, size)
+        builtin = BUILTINS[func]
+        if builtin.argument is Argument.VECTOR and not (shape[1] == 1 or shape[0] == 1):
             raise self.fail(
                 expr,
-                f"diag takes a vector, got {self.described(arg, shape)}",
-                hint="diag(v) builds the diagonal matrix with v on its diagonal",
+                f"{func} takes a vector, got {self.described(arg, shape)}",
+                hint="diag(v) builds the diagonal matrix with v on its diagonal"
+                if func == "diag" else f"apply {func} to a column vector",
             )
-        if shape[0] != shape[1]:
+        if builtin.argument is Argument.SQUARE and shape[0] != shape[1]:
             raise self.fail(
                 expr,
                 f"{func} needs a square matrix, got {self.described(arg, shape)}",
                 hint="multiply by a transpose to make it square, e.g. 'A.T @ A'",
             )
-        if func == "inv":
-            return shape
-        return SCALAR
+        if builtin.result is Result.SCALAR:
+            return SCALAR
+        if builtin.result is Result.DIAGONAL:
+            size = shape[0] if shape[1] == 1 else shape[1]
+            return (size, size)
+        return shape
 
 
 def _is_constant(expr: Expr) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from derive.errors import UnsupportedError
+from derive.expr.functions import BUILTINS
 from derive.expr.nodes import (
     Add,
     Call,
@@ -28,6 +29,7 @@ from derive.expr.nodes import (
     Symbol,
     Transpose,
 )
+from derive.expr.parse import parse
 from derive.expr.shapes import Shape, infer_shape, is_scalar
 
 
@@ -139,7 +141,7 @@ class _Lowering:
         sp = self.sp
         value = self.lower(arg)
         is_matrix = isinstance(value, sp.MatrixExpr) and not is_scalar(self.shape(arg))
-        if func in ("exp", "log", "sin", "cos", "tanh", "sqrt", "sigmoid"):
+        if BUILTINS[func].elementwise:
             scalar = self._scalar_function(func)
             if is_matrix:
                 return value.applyfunc(scalar)
@@ -167,18 +169,15 @@ class _Lowering:
                 return self.scalar_or_matrix(arg)  # diag of a 1x1 is itself
             column = value if self.shape(arg)[1] == 1 else value.T
             return sp.DiagMatrix(column)
-        raise TypeError(f"cannot lower function {func}")
+        raise UnsupportedError(f"no SymPy form for '{func}'",
+                               hint="lower expressions without softmax or logsumexp")
 
     def _scalar_function(self, func: str) -> Any:
+        """SymPy's function of that name, or the table's definition of it over exp and log."""
         sp = self.sp
-        if func == "sigmoid":
-            t = sp.Dummy("t")
-            return sp.Lambda(t, 1 / (1 + sp.exp(-t)))
-        return {
-            "exp": sp.exp,
-            "log": sp.log,
-            "sin": sp.sin,
-            "cos": sp.cos,
-            "tanh": sp.tanh,
-            "sqrt": sp.sqrt,
-        }[func]
+        definition = BUILTINS[func].definition
+        if not definition:
+            return getattr(sp, func)
+        t = sp.Dummy("t")
+        body = _Lowering({}).scalar_or_matrix(parse(definition))
+        return sp.Lambda(t, body.subs(sp.Symbol("t"), t))

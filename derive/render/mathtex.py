@@ -23,12 +23,7 @@ from derive.expr.nodes import Call, Dim, Symbol
 from derive.expr.terms import Apply, Delta, Entry, Factor, Group, Poly, Power, Size, Term
 from derive.expr.termtext import join_terms
 from derive.render.notation import dim_to_latex, name_to_latex
-from derive.render.printer import ExprPrinter, number_to_latex
-
-_FUNCTIONS = {
-    "exp": r"\exp", "log": r"\log", "sin": r"\sin", "cos": r"\cos", "tanh": r"\tanh",
-    "sigmoid": r"\sigma",
-}
+from derive.render.printer import ExprPrinter, call_latex, number_to_latex
 
 
 def _subscript(indices: tuple[str, ...]) -> str:
@@ -132,7 +127,7 @@ class MathPrinter:
                 head = name_to_latex(base_name(func, kind)) + ("'" if kind == "derivative" else "")
                 return head + r"\left(" + self.poly(arg) + r"\right)"
             case Apply(func=func, arg=arg):
-                return _FUNCTIONS[func] + r"\left(" + self.poly(arg) + r"\right)"
+                return call_latex(func, self.poly(arg))
             case Power(base=base, exponent=exponent):
                 return self.power(base, exponent)
         raise TypeError(type(factor).__name__)

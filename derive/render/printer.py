@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from fractions import Fraction
 
+from derive.expr.functions import BUILTINS, Style
 from derive.expr.nodes import (
     Add,
     Call,
@@ -30,19 +31,18 @@ from derive.render.notation import Notation, dim_to_latex, name_to_latex, typefa
 
 _ATOM, _POSTFIX, _PRODUCT, _HADAMARD, _UNARY, _SUM = 6, 5, 4, 3, 2, 1
 
-_PLAIN_FUNCTIONS = {
-    "exp": r"\exp",
-    "log": r"\log",
-    "sin": r"\sin",
-    "cos": r"\cos",
-    "tanh": r"\tanh",
-    "sigmoid": r"\sigma",
-    "det": r"\det",
-    "logdet": r"\log\det",
-    "tr": r"\operatorname{tr}",
-    "sum": r"\operatorname{sum}",
-    "diag": r"\operatorname{diag}",
-}
+
+
+def call_latex(func: str, argument: str) -> str:
+    """A built-in function applied to LaTeX `argument`, as its table entry writes it.
+
+    Example:
+        >>> call_latex("sigmoid", "z"), call_latex("sqrt", "x")
+        ('\\\\sigma\\\\left(z\\\\right)', '\\\\sqrt{x}')
+    """
+    if BUILTINS[func].style is Style.ROOT:
+        return rf"\sqrt{{{argument}}}"
+    return rf"{BUILTINS[func].latex}\left({argument}\right)"
 
 
 def number_to_latex(value: Fraction) -> str:
@@ -156,15 +156,14 @@ class ExprPrinter:
         return head + r"\left(" + self.print(arg) + r"\right)"
 
     def _call(self, func: str, arg: Expr) -> tuple[str, int]:
-        if func == "inv":
+        builtin = BUILTINS[func]
+        if builtin.style is Style.INVERSE:
             return f"{self._wrap(arg, _ATOM)}^{{-1}}", _POSTFIX
         inner = self.print(arg)
-        if func == "sqrt":
-            return rf"\sqrt{{{inner}}}", _ATOM
-        if func == "norm":
+        if builtin.style is Style.NORM:
             suffix = "" if self.shape(arg)[1] == 1 or self.shape(arg)[0] == 1 else "_F"
             return rf"\left\lVert {inner} \right\rVert{suffix}", _ATOM
-        return rf"{_PLAIN_FUNCTIONS[func]}\left({inner}\right)", _ATOM
+        return call_latex(func, inner), _ATOM
 
 
 def to_latex(

@@ -50,6 +50,9 @@ FUNCTION_NAMES = frozenset(
         "cos",
         "tanh",
         "sigmoid",
+        "softplus",
+        "softmax",
+        "logsumexp",
         "sqrt",
         "eye",
         "ones",
@@ -100,6 +103,7 @@ _ELEMENTWISE: dict[str, Callable[[Array], Array]] = {
     "cos": np.cos,
     "tanh": np.tanh,
     "sigmoid": _sigmoid,
+    "softplus": lambda z: np.log(1.0 + np.exp(z)),
     "log": np.log,
     "sqrt": np.sqrt,
 }
@@ -202,6 +206,13 @@ class _Evaluator:
                 raise DomainError(f"{name} of a non-positive value", _names(arg_node))
             with np.errstate(all="ignore"):
                 return np.asarray(_ELEMENTWISE[name](arg), dtype=np.float64)
+        if name in ("softmax", "logsumexp"):
+            if 1 not in arg.shape:
+                raise OracleError(f"{name}() of a matrix")
+            exps = np.exp(arg)  # written from the definitions, without numerical tricks
+            if name == "softmax":
+                return np.asarray(exps / np.sum(exps), dtype=np.float64)
+            return np.array([[float(np.log(np.sum(exps)))]])
         if name == "sum":
             return np.array([[float(np.sum(arg))]])
         if name == "norm":

@@ -22,12 +22,13 @@ from derive.problem import AssumeSpec, ShapeSpec, make_problem
 
 DEEP = "(" * (MAX_DEPTH + 1) + "x" + ")" * (MAX_DEPTH + 1)
 FUNCTIONS_HINT = (
-    "hint: the functions are tr, det, logdet, inv, norm, sum, diag, exp, log, sin, cos, tanh, "
-    "sigmoid, sqrt, eye, ones"
+    "hint: the functions are tr, det, logdet, inv, norm, sum, diag, logsumexp, softmax, exp, log, "
+    "sin, cos, tanh, sigmoid, softplus, sqrt, eye, ones"
 )
 SYNTAX_HINT = (
     "hint: use + - * / ** @, .T, parentheses, numbers, names and the functions tr, det, logdet, "
-    "inv, norm, sum, diag, exp, log, sin, cos, tanh, sigmoid, sqrt, eye, ones"
+    "inv, norm, sum, diag, logsumexp, softmax, exp, log, sin, cos, tanh, sigmoid, softplus, "
+    "sqrt, eye, ones"
 )
 
 

@@ -235,6 +235,7 @@ def evaluate(expr: Expr, values: Mapping[str, np.ndarray], sizes: Mapping[str, i
             "tanh": np.tanh,
             "sqrt": np.sqrt,
             "sigmoid": lambda t: 1 / (1 + np.exp(-t)),
+            "softplus": lambda t: np.log1p(np.exp(t)),
         }
         if func in elementwise:
             return np.asarray(elementwise[func](a))
@@ -255,6 +256,12 @@ def evaluate(expr: Expr, values: Mapping[str, np.ndarray], sizes: Mapping[str, i
             return np.array([[a.sum()]])
         if func == "diag":
             return np.diag(np.squeeze(a, axis=1 if a.shape[1] == 1 else 0))
+        if func in ("logsumexp", "softmax"):
+            vector = np.squeeze(a, axis=1 if a.shape[1] == 1 else 0)  # refuses a matrix
+            exps = np.exp(vector - vector.max())
+            if func == "logsumexp":
+                return np.array([[np.log(exps.sum()) + vector.max()]])
+            return (exps / exps.sum()).reshape(a.shape)
         raise TypeError(f"no numpy rule for {func}")
 
     with np.errstate(all="ignore"):

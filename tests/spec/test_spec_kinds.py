@@ -54,7 +54,7 @@ INVALID = [
         "ps.yaml:6:11: error: unknown function 'h'\n"
         "        expr: h(x)\n"
         "              ^\n"
-        "hint: the functions are tr, det, logdet, inv, norm, sum, diag, exp, log, sin, cos, tanh, sigmoid, sqrt, eye, ones",
+        "hint: the functions are tr, det, logdet, inv, norm, sum, diag, logsumexp, softmax, exp, log, sin, cos, tanh, sigmoid, softplus, sqrt, eye, ones",
     ),
     (
         "vector-function-without-size",
@@ -66,7 +66,7 @@ INVALID = [
         "ps.yaml:6:15: error: unknown function 'g'\n"
         "        expr: sum(g(x))\n"
         "                  ^\n"
-        "hint: the functions are tr, det, logdet, inv, norm, sum, diag, exp, log, sin, cos, tanh, sigmoid, sqrt, eye, ones",
+        "hint: the functions are tr, det, logdet, inv, norm, sum, diag, logsumexp, softmax, exp, log, sin, cos, tanh, sigmoid, softplus, sqrt, eye, ones",
     ),
     (
         "vectorize-bad-free-index",
