@@ -10,8 +10,8 @@ expression. For outputs that are not scalars the chain is summed in index form (
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -48,6 +48,7 @@ from derive.expr.terms import (
     IndexSpace,
     Poly,
     add,
+    free_indices,
     indices_in_order,
     multiply,
     rename_everywhere,
@@ -59,9 +60,6 @@ from derive.problem import (
     check_variable,
 )
 from derive.problem.chain import Definition, substitute
-
-Local = Callable[[str, str, tuple[str | None, str | None]], Poly]
-"""Computes the local derivative of one link by one of its inputs (as index form)."""
 
 FORM_TOLERANCE = 1e-8
 """Relative agreement required between two exact forms of one answer (no differences involved)."""
@@ -134,114 +132,202 @@ def derive_chain(
     """Differentiate `problem.expr` (which may use the intermediates) by `wrt`, link by link.
 
     `problem` is the fully substituted expression; its text is what the user wrote.
+
+    Raises:
+        SpecError: `wrt` is an intermediate or not an input.
+        DeriveError: no rule for a link, or a form that fails its numeric check.
     """
-    by_name = {d.name: d for d in definitions}
-    main = parse(problem.text, problem.functions)
-    shapes = {**problem.shapes, **{d.name: d.shape for d in definitions}}
-    if wrt in by_name:
+    if wrt in {d.name for d in definitions}:
         raise SpecError(f"'{wrt}' is an intermediate; differentiate by an input symbol",
                         hint="the inputs are " + ", ".join(f"'{n}'" for n in problem.shapes))
     check_variable(problem, wrt, "an input of the chain", "inputs",
                    "the chain has no inputs: it is a constant")
-    dependent = _depends(definitions, wrt)
-    taken = set(problem.shapes) | set(by_name) | set(problem.functions)
-    default = "L" if is_scalar(problem.shape) and "L" not in taken else output_name(problem, None)
-    out_symbol = Symbol(name or (default if default not in taken else "out"))
-    reserved = set(shapes) | set(problem.dims()) | {out_symbol.name}
-    allocator = IndexAllocator(reserved)
-    ctx = ExpansionContext(shapes, allocator)
-    rows, cols = problem.shape
-    out_indices = (ctx.index(rows), ctx.index(cols))
-    own: dict[str, tuple[str | None, str | None]] = {}
-    for definition in definitions:
-        if definition.name in dependent:
-            own[definition.name] = (ctx.index(definition.shape[0]), ctx.index(definition.shape[1]))
-    var_rows, var_cols = shapes[wrt]
-    var_indices = (ctx.index(var_rows), ctx.index(var_cols))
-    space_ranges = allocator.ranges
+    chain = _Chain(problem, definitions, wrt, name)
+    element = chain.element()
+    arrangement = arrangement_for(layout, chain.out_indices, chain.var_indices)
+    forms = chain.forms(element, arrangement) if arrangement is not None else _Forms()
+    verification = chain.verify(element, arrangement, forms, seed)
+    return ChainWork(problem, definitions, wrt, layout, chain.output, chain.out_indices,
+                     chain.var_indices, chain.own, chain.path(), tuple(chain.links),
+                     tuple(forms.deltas), element, chain.space(), forms.backprop,
+                     forms.intermediate, forms.substituted, verification)
 
-    expansions: dict[str, Poly] = {out_symbol.name: expand_indices(main, *out_indices, ctx)}
-    for definition in definitions:
-        if definition.name in dependent:
-            expansions[definition.name] = expand_indices(definition.expr, *own[definition.name],
-                                                          ctx)
-    links: list[Link] = []
 
-    def local(of: str, by: str, by_indices: tuple[str | None, str | None]) -> Poly:
+@dataclass(slots=True)
+class _Forms:
+    """The matrix forms of a chain's answer: with intermediates, backprop (δs), substituted."""
+
+    intermediate: Expr | None = None
+    backprop: Expr | None = None
+    deltas: list[tuple[str, Expr]] = field(default_factory=list)
+    substituted: Expr | None = None
+
+
+class _Chain:
+    """One chain derivation's shared state: the links, their indices and local derivatives."""
+
+    def __init__(self, problem: Problem, definitions: tuple[Definition, ...], wrt: str,
+                 name: str | None) -> None:
+        self.problem = problem
+        self.definitions = definitions
+        self.wrt = wrt
+        self.main = parse(problem.text, problem.functions)
+        self.shapes = {**problem.shapes, **{d.name: d.shape for d in definitions}}
+        self.dependent = _depends(definitions, wrt)
+        taken = set(problem.shapes) | {d.name for d in definitions} | set(problem.functions)
+        default = ("L" if is_scalar(problem.shape) and "L" not in taken
+                   else output_name(problem, None))
+        self.output = Symbol(name or (default if default not in taken else "out"))
+        self.allocator = IndexAllocator(set(self.shapes) | set(problem.dims())
+                                        | {self.output.name})
+        self.ctx = ExpansionContext(self.shapes, self.allocator)
+        rows, cols = problem.shape
+        self.out_indices = (self.ctx.index(rows), self.ctx.index(cols))
+        self.own: dict[str, tuple[str | None, str | None]] = {
+            d.name: (self.ctx.index(d.shape[0]), self.ctx.index(d.shape[1]))
+            for d in definitions if d.name in self.dependent
+        }
+        var_rows, var_cols = self.shapes[wrt]
+        self.var_indices = (self.ctx.index(var_rows), self.ctx.index(var_cols))
+        self.expansions = {self.output.name: expand_indices(self.main, *self.out_indices,
+                                                            self.ctx)}
+        for definition in definitions:
+            if definition.name in self.dependent:
+                self.expansions[definition.name] = expand_indices(
+                    definition.expr, *self.own[definition.name], self.ctx)
+        self.links: list[Link] = []
+        self.symmetric = frozenset(n for n, p in problem.assumptions.items() if "symmetric" in p)
+
+    def space(self) -> IndexSpace:
+        return IndexSpace(dict(self.allocator.ranges))
+
+    def path(self) -> tuple[str, ...]:
+        return tuple([self.wrt] + [d.name for d in self.definitions if d.name in self.dependent]
+                     + [self.output.name])
+
+    def local(self, of: str, by: str, by_indices: tuple[str | None, str | None]) -> Poly:
+        """∂(of)/∂(by) by the three steps, treating the other intermediates as symbols."""
         variable = Variable(by, tuple(i for i in by_indices if i is not None))
-        derived = differentiate(expansions[of], variable, ctx)
-        element = remove_sums(derived, IndexSpace(dict(space_ranges)))
-        links.append(Link(of, by, expansions[of], element))
+        derived = differentiate(self.expansions[of], variable, self.ctx)
+        element = remove_sums(derived, self.space())
+        self.links.append(Link(of, by, self.expansions[of], element))
         return element
 
-    users: dict[str, list[str]] = {name: [] for name in dependent}
-    sources = [(out_symbol.name, main)] + [(d.name, d.expr) for d in definitions
-                                           if d.name in dependent]
-    for source, expr in sources:
-        for used in sorted(symbols_in(expr) & dependent, key=list(by_name).index):
-            users[used].append(source)
+    def users(self) -> dict[str, list[str]]:
+        """For each intermediate, the links that use it, the output first."""
+        order = [d.name for d in self.definitions]
+        users: dict[str, list[str]] = {name: [] for name in self.dependent}
+        sources = [(self.output.name, self.main)] + [
+            (d.name, d.expr) for d in self.definitions if d.name in self.dependent]
+        for source, expr in sources:
+            for used in sorted(symbols_in(expr) & self.dependent, key=order.index):
+                users[used].append(source)
+        return users
 
-    # Forward sums in index form: total(v) = ∂v/∂wrt + Σ_u Σ_idx(u) ∂v/∂u · total(u).
-    totals: dict[str, Poly] = {}
-    for definition in definitions:
-        if definition.name not in dependent:
-            continue
-        totals[definition.name] = _total(definition.name, definition.expr, dependent, own,
-                                         var_indices, totals, local, wrt, allocator)
-    element = _total(out_symbol.name, main, dependent, own, var_indices, totals, local, wrt,
-                     allocator)
-    space = IndexSpace(dict(allocator.ranges))
-    element = remove_sums(element, space)
-    symmetric = frozenset(n for n, p in problem.assumptions.items() if "symmetric" in p)
-    arrangement = arrangement_for(layout, out_indices, var_indices)
-    path = tuple([wrt] + [d.name for d in definitions if d.name in dependent]
-                 + [out_symbol.name])
+    def element(self) -> Poly:
+        """The whole derivative's entry, summed forward over every intermediate's entries:
+        total(v) = ∂v/∂wrt + Σ_u Σ_idx(u) ∂v/∂u · total(u)."""
+        totals: dict[str, Poly] = {}
+        for definition in self.definitions:
+            if definition.name in self.dependent:
+                totals[definition.name] = self.total(definition.name, definition.expr, totals)
+        return remove_sums(self.total(self.output.name, self.main, totals), self.space())
 
-    intermediate_form: Expr | None = None
-    backprop: Expr | None = None
-    deltas: list[tuple[str, Expr]] = []
-    substituted = None
-    if arrangement is not None:
+    def total(self, name: str, expr: Expr, totals: Mapping[str, Poly]) -> Poly:
+        used = symbols_in(expr)
+        parts: list[Poly] = []
+        if self.wrt in used:
+            parts.append(self.local(name, self.wrt, self.var_indices))
+        for intermediate in sorted(used & self.dependent):
+            link = self.local(name, intermediate, self.own[intermediate])
+            summed = [i for i in self.own[intermediate] if i is not None]
+            total = _fresh_bound(totals[intermediate], self.allocator)
+            parts.append(sum_over(multiply(link, total), summed))
+        return add(*parts)
+
+    def forms(self, element: Poly, arrangement: tuple[str | None, str | None]) -> _Forms:
+        space = self.space()
         matrix_shape = tuple(space.dim(i) if i else 1 for i in arrangement)
-        terms = reassemble(element, *arrangement, shapes, space)
-        intermediate_form = shaped(fold(textbook_form(terms, shapes, symmetric), definitions),
+        terms = reassemble(element, *arrangement, self.shapes, space)
+        forms = _Forms(shaped(fold(textbook_form(terms, self.shapes, self.symmetric),
+                                   self.definitions), *matrix_shape))
+        if is_scalar(self.problem.shape) and self.dependent:
+            gradient, forms.deltas = self.backprop(arrangement)
+            forms.backprop = shaped(gradient, *matrix_shape)
+        substitutions = {d.name: d.expr for d in self.definitions}
+        assert forms.intermediate is not None
+        forms.substituted = shaped(_simplified(substitute(forms.intermediate, substitutions),
+                                               self.problem.shapes, self.symmetric),
                                    *matrix_shape)
-        if is_scalar(problem.shape) and dependent:
-            backprop, deltas = _backprop(
-                definitions, dependent, users, own, var_indices, arrangement, layout, shapes,
-                space, symmetric, local, wrt, out_symbol.name, wrt in symbols_in(main),
-            )
-            backprop = shaped(backprop, *matrix_shape)
-        substitutions = {d.name: d.expr for d in definitions}
-        substituted = shaped(_simplified(substitute(intermediate_form, substitutions),
-                                         problem.shapes, symmetric), *matrix_shape)
+        return forms
 
-    def extend(values: Mapping[str, Array], sizes: Sizes) -> dict[str, Array]:
-        extended = dict(values)
-        for definition in definitions:
-            extended[definition.name] = evaluate(definition.expr, extended, sizes)
-        # Each δ uses the δs of later links: they are listed from the output backwards.
-        for delta, delta_expr in deltas:
-            extended[delta] = evaluate(delta_expr, extended, sizes)
-        return extended
+    def backprop(
+        self, arrangement: tuple[str | None, str | None]
+    ) -> tuple[Expr, list[tuple[str, Expr]]]:
+        """δ_v = Σ over the users w of v of δ_w contracted with ∂w/∂v; then the gradient."""
+        shapes = {**self.shapes, **{delta_name(v): self.shapes[v] for v in self.dependent}}
+        space = self.space()
+        users = self.users()
+        deltas: list[tuple[str, Expr]] = []
+        for definition in reversed(self.definitions):
+            v = definition.name
+            if v not in self.dependent:
+                continue
+            pieces = [self.local(user, v, self.own[v]) if user == self.output.name
+                      else self.through_delta(user, v, self.own[v]) for user in users[v]]
+            poly = remove_sums(add(*pieces), space)
+            form = fold(textbook_form(reassemble(poly, *self.own[v], shapes, space), shapes,
+                                      self.symmetric), self.definitions)
+            deltas.append((delta_name(v), _inline_constants(form, deltas, shapes,
+                                                             self.symmetric)))
+        pieces = []
+        if self.wrt in symbols_in(self.main):  # L = sum(a) + x.T @ x: the output's own term
+            pieces.append(self.local(self.output.name, self.wrt, self.var_indices))
+        pieces += [self.through_delta(user, self.wrt, self.var_indices)
+                   for user in _direct_users(self.definitions, self.dependent, self.wrt)]
+        terms = reassemble(remove_sums(add(*pieces), space), *arrangement, shapes, space)
+        gradient = _inline_constants(
+            fold(textbook_form(terms, shapes, self.symmetric), self.definitions), deltas,
+            shapes, self.symmetric,
+        )
+        return gradient, [(n, form) for n, form in deltas if not isinstance(form, Number)]
 
-    indices = tuple(i for i in out_indices + var_indices if i is not None)
-    axes = Axes({n: a for a, n in enumerate(out_indices + var_indices) if n is not None})
-    claims = Claims(element, indices, space.ranges, axes, intermediate_form,
-                    arrangement or (None, None), None)
-    verification = check(problem, wrt, claims, seed, extend=extend)
-    if verification.passed:
-        for form in (backprop, substituted):
-            if form is not None and intermediate_form is not None and not _agree(
-                form, intermediate_form, problem, extend, seed
-            ):
-                verification = replace(verification, passed=False)
-    raise_unverified(
-        verification, f"the chain-rule derivative of '{problem.text}' with respect to '{wrt}'"
-    )
-    return ChainWork(problem, definitions, wrt, layout, out_symbol, out_indices, var_indices,
-                     own, path, tuple(links), tuple(deltas), element, space, backprop,
-                     intermediate_form, substituted, verification)
+    def through_delta(self, user: str, by: str,
+                      by_indices: tuple[str | None, str | None]) -> Poly:
+        """Σ over the entries of `user` of δ_user · ∂user/∂by."""
+        link = self.local(user, by, by_indices)
+        user_indices = [i for i in self.own[user] if i is not None]
+        adjoint = single(Entry(Symbol(delta_name(user)), tuple(user_indices)))
+        return sum_over(multiply(adjoint, link), user_indices)
+
+    def verify(self, element: Poly, arrangement: tuple[str | None, str | None] | None,
+               forms: _Forms, seed: int) -> Verification:
+        """Check every form against finite differences of the substituted expression."""
+        definitions, deltas = self.definitions, forms.deltas
+
+        def extend(values: Mapping[str, Array], sizes: Sizes) -> dict[str, Array]:
+            extended = dict(values)
+            for definition in definitions:
+                extended[definition.name] = evaluate(definition.expr, extended, sizes)
+            # Each δ uses the δs of later links: they are listed from the output backwards.
+            for delta, delta_expr in deltas:
+                extended[delta] = evaluate(delta_expr, extended, sizes)
+            return extended
+
+        axes_order = self.out_indices + self.var_indices
+        indices = tuple(i for i in axes_order if i is not None)
+        axes = Axes({n: a for a, n in enumerate(axes_order) if n is not None})
+        claims = Claims(element, indices, self.space().ranges, axes, forms.intermediate,
+                        arrangement or (None, None), None)
+        verification = check(self.problem, self.wrt, claims, seed, extend=extend)
+        if verification.passed and forms.intermediate is not None:
+            for form in (forms.backprop, forms.substituted):
+                if form is not None and not _agree(form, forms.intermediate, self.problem,
+                                                   extend, seed):
+                    verification = replace(verification, passed=False)
+        raise_unverified(verification, f"the chain-rule derivative of '{self.problem.text}' "
+                         f"with respect to '{self.wrt}'")
+        return verification
 
 
 SIMPLIFY_LIMIT = 400
@@ -253,33 +339,8 @@ def _simplified(expr: Expr, shapes: Mapping[str, Shape], symmetric: frozenset[st
     return simplify(expr, shapes, symmetric) if node_count(expr) <= SIMPLIFY_LIMIT else expr
 
 
-def _total(
-    name: str,
-    expr: Expr,
-    dependent: set[str],
-    own: Mapping[str, tuple[str | None, str | None]],
-    var_indices: tuple[str | None, str | None],
-    totals: Mapping[str, Poly],
-    derive_local: Local,
-    wrt: str,
-    allocator: IndexAllocator,
-) -> Poly:
-    used = symbols_in(expr)
-    parts: list[Poly] = []
-    if wrt in used:
-        parts.append(derive_local(name, wrt, var_indices))
-    for intermediate in sorted(used & dependent):
-        link = derive_local(name, intermediate, own[intermediate])
-        summed = [i for i in own[intermediate] if i is not None]
-        total = _fresh_bound(totals[intermediate], allocator)
-        parts.append(sum_over(multiply(link, total), summed))
-    return add(*parts)
-
-
 def _fresh_bound(poly: Poly, allocator: IndexAllocator) -> Poly:
     """Rename a reused total's summed indices, so two uses never share a bound name."""
-    from derive.expr.terms import free_indices
-
     free = set(free_indices(poly))
     mapping = {i: allocator.fresh(allocator.ranges[i]) for i in indices_in_order(poly)
                if i not in free}
@@ -289,61 +350,6 @@ def _fresh_bound(poly: Poly, allocator: IndexAllocator) -> Poly:
 def delta_name(intermediate: str) -> str:
     """The symbol for ∂ℓ/∂v in the backprop form: delta_v (printed δ_v)."""
     return f"delta_{intermediate}"
-
-
-def _backprop(
-    definitions: Sequence[Definition],
-    dependent: set[str],
-    users: Mapping[str, list[str]],
-    own: Mapping[str, tuple[str | None, str | None]],
-    var_indices: tuple[str | None, str | None],
-    arrangement: tuple[str | None, str | None],
-    layout: Layout,
-    shapes: Mapping[str, Shape],
-    space_in: IndexSpace,
-    symmetric: frozenset[str],
-    derive_local: Local,
-    wrt: str,
-    output: str,
-    main_uses_wrt: bool,
-) -> tuple[Expr, list[tuple[str, Expr]]]:
-    """δ_v = Σ over the users w of v of δ_w contracted with ∂w/∂v; then the gradient."""
-    delta_shapes = {delta_name(v): shapes[v] for v in dependent}
-    all_shapes = {**shapes, **delta_shapes}
-    deltas: list[tuple[str, Expr]] = []
-    for definition in reversed(definitions):
-        v = definition.name
-        if v not in dependent:
-            continue
-        pieces: list[Poly] = []
-        for user in users[v]:
-            link = derive_local(user, v, own[v])
-            if user == output:
-                pieces.append(link)
-                continue
-            user_indices = [i for i in own[user] if i is not None]
-            adjoint = single(Entry(Symbol(delta_name(user)), tuple(user_indices)))
-            pieces.append(sum_over(multiply(adjoint, link), user_indices))
-        poly = remove_sums(add(*pieces), IndexSpace(dict(space_in.ranges)))
-        placed = own[v]
-        form = fold(textbook_form(reassemble(poly, *placed, all_shapes, space_in), all_shapes,
-                                  symmetric), definitions)
-        deltas.append((delta_name(v), _inline_constants(form, deltas, all_shapes, symmetric)))
-    pieces = []
-    if main_uses_wrt:  # L = sum(a) + x.T @ x: the output's own direct dependence on x
-        pieces.append(derive_local(output, wrt, var_indices))
-    for user in _direct_users(definitions, dependent, wrt):
-        link = derive_local(user, wrt, var_indices)
-        user_indices = [i for i in own[user] if i is not None]
-        adjoint = single(Entry(Symbol(delta_name(user)), tuple(user_indices)))
-        pieces.append(sum_over(multiply(adjoint, link), user_indices))
-    poly = remove_sums(add(*pieces), IndexSpace(dict(space_in.ranges)))
-    terms = reassemble(poly, *arrangement, all_shapes, space_in)
-    gradient = _inline_constants(
-        fold(textbook_form(terms, all_shapes, symmetric), definitions), deltas, all_shapes,
-        symmetric,
-    )
-    return gradient, [(n, form) for n, form in deltas if not isinstance(form, Number)]
 
 
 def _inline_constants(
