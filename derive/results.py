@@ -172,7 +172,7 @@ class Vectorization(Result):
         return f"Vectorization(result={self.result!r}, equivalent={self.equivalent!r})"
 
 
-def solve(
+def solve(  # noqa: PLR0913 - keyword-only options of the public API, all defaulted
     expr: str,
     wrt: str,
     *,

@@ -91,7 +91,7 @@ def _freshen(poly: Poly, ctx: ExpansionContext) -> Poly:
     return rename(poly, mapping) if mapping else poly
 
 
-def _factor(factor: Factor, var: Variable, ctx: ExpansionContext) -> Poly:
+def _factor(factor: Factor, var: Variable, ctx: ExpansionContext) -> Poly:  # noqa: C901 - one case per IR node type; the flat match is the readable form
     match factor:
         case Entry(base=Symbol(name=name), indices=indices):
             if name != var.name:

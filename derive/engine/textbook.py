@@ -60,15 +60,7 @@ class Rewriter:
             case Transpose(operand=operand):
                 return self.transpose(self.normalize(operand))
             case MatMul(left=left, right=right):
-                product = self.matmul(self.normalize(left), self.normalize(right))
-                if self.scalar(product) and isinstance(product, MatMul):
-                    # A scalar equals its transpose: keep whichever has fewer transposes.
-                    flipped = self.matmul(
-                        self.transpose(product.right), self.transpose(product.left)
-                    )
-                    if self.transposes(flipped) < self.transposes(product):
-                        return flipped
-                return product
+                return self.scalar_product(self.matmul(self.normalize(left), self.normalize(right)))
             case Mul(left=left, right=right):
                 return self.mul(self.normalize(left), self.normalize(right))
             case Add(left=left, right=right):
@@ -86,6 +78,13 @@ class Rewriter:
             case Call(args=args):
                 return replace(expr, args=tuple(self.normalize(a) for a in args))
         return expr
+
+    def scalar_product(self, product: Expr) -> Expr:
+        """A scalar equals its transpose: keep whichever of the two has fewer transposes."""
+        if not (self.scalar(product) and isinstance(product, MatMul)):
+            return product
+        flipped = self.matmul(self.transpose(product.right), self.transpose(product.left))
+        return flipped if self.transposes(flipped) < self.transposes(product) else product
 
     def power(self, base: Expr, exponent: Expr) -> Expr:
         """sum(v ** 2) ** e is ‖v‖^(2e) (so x / ‖x‖ reads as a textbook prints it); x^1 is x."""

@@ -133,7 +133,7 @@ class _Converter:
         span = self.span(node)
         return ExprSyntaxError(message, span=span, source=self.text, hint=hint)
 
-    def convert(self, node: ast.expr, depth: int) -> Expr:
+    def convert(self, node: ast.expr, depth: int) -> Expr:  # noqa: C901 - one case per Python AST node type; the flat match is the readable form
         if depth > MAX_DEPTH:
             raise self.fail(node, f"too complex: the expression nests more than {MAX_DEPTH} "
                             "levels deep")

@@ -7,7 +7,7 @@ since importing it costs about half a second.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from derive.errors import UnsupportedError
@@ -64,7 +64,7 @@ class _Lowering:
             return MatrixElement(value, 0, 0)
         return value
 
-    def lower(self, expr: Expr) -> Any:
+    def lower(self, expr: Expr) -> Any:  # noqa: C901 - one case per IR node type; the flat match is the readable form
         sp = self.sp
         match expr:
             case Symbol(name=name):
@@ -146,31 +146,21 @@ class _Lowering:
             if is_matrix:
                 return value.applyfunc(scalar)
             return scalar(self.scalar_or_matrix(arg))
-        if func == "tr":
-            return sp.Trace(value) if is_matrix else value
-        if func == "det":
-            return sp.Determinant(value) if is_matrix else value
-        if func == "logdet":
-            return sp.log(sp.Determinant(value) if is_matrix else value)
-        if func == "inv":
-            return sp.Inverse(value) if is_matrix else 1 / value
-        if func == "norm":
-            if not is_matrix:
-                return sp.Abs(self.scalar_or_matrix(arg))
-            return sp.sqrt(sp.Trace(value.T * value))
-        if func == "sum":
-            if not is_matrix:
-                return self.scalar_or_matrix(arg)
-            rows, cols = self.shape(arg)
-            ones_left = sp.OneMatrix(1, self.dim(rows))
-            return (ones_left * value * sp.OneMatrix(self.dim(cols), 1))[0, 0]
-        if func == "diag":
-            if not is_matrix:
-                return self.scalar_or_matrix(arg)  # diag of a 1x1 is itself
-            column = value if self.shape(arg)[1] == 1 else value.T
-            return sp.DiagMatrix(column)
-        raise UnsupportedError(f"no SymPy form for '{func}'",
-                               hint="lower expressions without softmax or logsumexp")
+        form = _MATRIX_FORMS.get(func)
+        if form is None:
+            raise UnsupportedError(f"no SymPy form for '{func}'",
+                                   hint="lower expressions without softmax or logsumexp")
+        return form(self, arg, value) if is_matrix else _SCALAR_FORMS[func](self, arg, value)
+
+    def sum_of(self, arg: Expr, value: Any) -> Any:
+        sp = self.sp
+        rows, cols = self.shape(arg)
+        ones_left = sp.OneMatrix(1, self.dim(rows))
+        return (ones_left * value * sp.OneMatrix(self.dim(cols), 1))[0, 0]
+
+    def diag_of(self, arg: Expr, value: Any) -> Any:
+        column = value if self.shape(arg)[1] == 1 else value.T
+        return self.sp.DiagMatrix(column)
 
     def _scalar_function(self, func: str) -> Any:
         """SymPy's function of that name, or the table's definition of it over exp and log."""
@@ -181,3 +171,28 @@ class _Lowering:
         t = sp.Dummy("t")
         body = _Lowering({}).scalar_or_matrix(parse(definition))
         return sp.Lambda(t, body.subs(sp.Symbol("t"), t))
+
+
+_Form = Callable[[_Lowering, Expr, Any], Any]
+
+_MATRIX_FORMS: dict[str, _Form] = {
+    "tr": lambda low, arg, value: low.sp.Trace(value),
+    "det": lambda low, arg, value: low.sp.Determinant(value),
+    "logdet": lambda low, arg, value: low.sp.log(low.sp.Determinant(value)),
+    "inv": lambda low, arg, value: low.sp.Inverse(value),
+    "norm": lambda low, arg, value: low.sp.sqrt(low.sp.Trace(value.T * value)),
+    "sum": lambda low, arg, value: low.sum_of(arg, value),
+    "diag": lambda low, arg, value: low.diag_of(arg, value),
+}
+"""SymPy's form of each matrix function of a matrix argument (the lowered `value`)."""
+
+_SCALAR_FORMS: dict[str, _Form] = {
+    "tr": lambda low, arg, value: value,
+    "det": lambda low, arg, value: value,
+    "logdet": lambda low, arg, value: low.sp.log(value),
+    "inv": lambda low, arg, value: 1 / value,
+    "norm": lambda low, arg, value: low.sp.Abs(low.scalar_or_matrix(arg)),
+    "sum": lambda low, arg, value: low.scalar_or_matrix(arg),
+    "diag": lambda low, arg, value: low.scalar_or_matrix(arg),  # diag of a 1x1 is itself
+}
+"""The same functions of a 1x1 argument, which SymPy holds as a plain scalar."""

@@ -94,7 +94,7 @@ class ExprPrinter:
             return r"\left(" + text + r"\right)"
         return text
 
-    def _print(self, expr: Expr) -> tuple[str, int]:
+    def _print(self, expr: Expr) -> tuple[str, int]:  # noqa: C901 - one case per IR node type; the flat match is the readable form
         match expr:
             case Symbol(name=name):
                 return self.symbol(name), _ATOM

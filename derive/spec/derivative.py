@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 import yaml
@@ -32,6 +33,39 @@ from derive.spec.scope import (
 from derive.spec.source import DataPath, SourceMap
 
 
+@dataclass(frozen=True, slots=True)
+class _Written:
+    """An expression as written in the spec: its text, where it starts, the names it uses."""
+
+    text: str
+    lead: int
+    node: yaml.ScalarNode
+    used: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Declared:
+    """The declarations an item sees, merged over its levels."""
+
+    shapes: Mapping[str, tuple[DataPath, list[Any]]]
+    assume: Mapping[str, tuple[DataPath, Any]]
+    functions: Mapping[str, str]
+    signatures: Mapping[str, Signature]
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """What an item is made of once parsed: `answer_failed` when its answer did not parse
+    (the item is still checked, to report all of its errors at once)."""
+
+    expr: _Written
+    answer: _Written | None
+    answer_failed: bool
+    lets: list[Let]
+    let_level: Level | None
+    declared: _Declared
+
+
 class DerivativeChecker(Diagnostics):
     """Checks derivative and chain items, parsing each level's definitions only once."""
 
@@ -43,121 +77,135 @@ class DerivativeChecker(Diagnostics):
         self, raw: Mapping[str, Any], item: ItemScope, layout: LayoutName, kind: KindName
     ) -> Item | None:
         """Check an item whose required keys are present; None when it has errors."""
-        levels = item.levels
-        path = levels[-1].path
-        expr_node = self.source.values.get((*path, "expr"))
-        if not isinstance(raw.get("expr"), str) or not isinstance(expr_node, yaml.ScalarNode):
-            levels[-1].complete = False
+        level = item.levels[-1]
+        parts = self._check_parts(raw, item, kind)
+        if parts is None:
+            level.complete = False
             return None
-        shapes, assume, functions = in_scope(levels)
-        signatures = declare_functions(functions)
-        let_level = next((level for level in reversed(levels) if level.lets is not None), None)
-        if kind == "chain" and let_level is None:
-            self.fail(f"{item.where} is of kind 'chain' but has no 'let' definitions", path,
-                      hint=MISSING_HINTS["let"])
-            levels[-1].complete = False
-            return None
-
-        text, lead = normalize(raw["expr"])
-        try:
-            expr = parse(text, signatures)
-        except DeriveError as error:
-            self.errors.append(self.source.place(error, expr_node, lead))
-            levels[-1].complete = False
-            return None
-        lets: list[Let] = []
-        if let_level is not None:
-            found = self.split_lets(let_level, signatures)
-            if found is None:
-                levels[-1].complete = False
-                return None
-            lets = found
+        expr, answer, lets, declared = parts.expr, parts.answer, parts.lets, parts.declared
         names = {let.name for let in lets}
-        used = set(symbols_in(expr)).union(*(let.used for let in lets)) - names
-        levels[-1].used |= used
-
-        answer = raw.get("answer")
-        answer_node = self.source.values.get((*path, "answer"))
-        answer_text, answer_lead, answer_used = "", 0, set[str]()
-        answer_ok = isinstance(answer, str) and isinstance(answer_node, yaml.ScalarNode)
-        if answer_ok:
-            assert isinstance(answer_node, yaml.ScalarNode)
-            answer_text, answer_lead = normalize(str(answer))
-            try:
-                answer_used = set(symbols_in(parse(answer_text, signatures)))
-                levels[-1].used |= answer_used - names
-            except DeriveError as error:
-                self.errors.append(self.source.place(error, answer_node, answer_lead))
-                answer_ok = False
-
-        wrt = raw.get("wrt")
-        wrt_ok = isinstance(wrt, str) and wrt in used
-        if isinstance(wrt, str) and wrt in names:
-            self.fail(
-                f"cannot differentiate with respect to the intermediate '{wrt}'",
-                (*path, "wrt"),
-                hint=f"give '{wrt}' a shape and drop its definition, so that it is an input",
-            )
-        elif isinstance(wrt, str) and not wrt_ok:
-            close = difflib.get_close_matches(wrt, sorted(used), n=1)
-            self.fail(
-                f"cannot differentiate with respect to '{wrt}': it does not appear in '{text}'",
-                (*path, "wrt"),
-                hint=f"did you mean '{close[0]}'?"
-                if close
-                else "the expression uses " + ", ".join(f"'{name}'" for name in sorted(used)),
-            )
+        level.used |= expr.used
+        if answer is not None:
+            level.used |= answer.used - names
+        wrt_ok = self._check_wrt(raw.get("wrt"), expr, names, level.path)
 
         definitions: list[Any] = []
 
-        def make(declared: dict[str, Any], accepted: dict[str, Any]) -> Problem:
+        def make(shapes: dict[str, Any], accepted: dict[str, Any]) -> Problem:
             if not lets:
-                return make_problem(text, declared, accepted, functions)
-            made, defined = make_chain(text, [let.text for let in lets], declared, accepted,
-                                       functions)
+                return make_problem(expr.text, shapes, accepted, declared.functions)
+            made, defined = make_chain(expr.text, [let.text for let in lets], shapes, accepted,
+                                       declared.functions)
             definitions[:] = defined
             return made
 
         def place(error: DeriveError) -> DeriveError:
-            assert isinstance(expr_node, yaml.ScalarNode)
-            return place_chain_error(self.source, error, lets, expr_node, lead)
+            return place_chain_error(self.source, error, lets, expr.node, expr.lead)
 
-        problem = self.solve(used, shapes, assume, make, place)
-        if problem is None or not wrt_ok or not isinstance(wrt, str):
+        problem = self.solve(set(expr.used), declared, make, place)
+        wrt = raw.get("wrt")
+        if problem is None or not wrt_ok or parts.answer_failed or not isinstance(wrt, str):
             return None
         answer_problem = None
-        if answer_ok:
-            assert isinstance(answer_node, yaml.ScalarNode)
-            shaped = {**shapes, **{
-                d.name: (let_path(let_level), list(d.shape)) for d in definitions
-            }}
-            answer_problem = self.check_answer(
-                answer_text, answer_node, answer_lead, answer_used, problem, shaped, assume,
-                functions, names,
-            )
+        if answer is not None:
+            where = let_path(parts.let_level)
+            intermediates = {d.name: (where, list(d.shape)) for d in definitions}
+            with_intermediates = replace(declared, shapes={**declared.shapes, **intermediates})
+            answer_problem = self.check_answer(answer, problem, with_intermediates, names)
             if answer_problem is None:
                 return None
         element = raw.get("element")
         output_name = raw.get("name")
         return Item(
             **item_header(raw, item),
-            expr=text,
+            expr=expr.text,
             wrt=wrt,
             layout=layout,
             element=tuple(element) if isinstance(element, list) else None,
-            answer=answer_text if answer_problem is not None else None,
+            answer=answer.text if answer is not None else None,
             name=output_name if isinstance(output_name, str) else None,
             problem=problem,
             answer_problem=answer_problem,
-            expr_at=self.source.spot(expr_node, lead),
-            answer_at=(
-                self.source.spot(answer_node, answer_lead)
-                if answer_problem is not None and isinstance(answer_node, yaml.ScalarNode)
-                else None
-            ),
+            expr_at=self.source.spot(expr.node, expr.lead),
+            answer_at=self.source.spot(answer.node, answer.lead) if answer is not None else None,
             definitions=tuple(definitions),
             lets=tuple(let.text for let in lets),
         )
+
+    def _check_parts(
+        self, raw: Mapping[str, Any], item: ItemScope, kind: KindName
+    ) -> _Parts | None:
+        """The parsed expression, answer and definitions of an item; None after an error.
+
+        The expression's `used` names include those of its definitions but not the
+        intermediates they define.
+        """
+        levels = item.levels
+        path = levels[-1].path
+        shapes, assume, functions = in_scope(levels)
+        declared = _Declared(shapes, assume, functions, declare_functions(functions))
+        let_level = next((level for level in reversed(levels) if level.lets is not None), None)
+        if kind == "chain" and let_level is None:
+            self.fail(f"{item.where} is of kind 'chain' but has no 'let' definitions", path,
+                      hint=MISSING_HINTS["let"])
+            return None
+        expr = self._parse(raw, path, "expr", declared.signatures)
+        if expr is None:
+            return None
+        lets: list[Let] = []
+        if let_level is not None:
+            found = self.split_lets(let_level, declared.signatures)
+            if found is None:
+                return None
+            lets = found
+        names = {let.name for let in lets}
+        used = expr.used.union(*(let.used for let in lets)) - names
+        expr = replace(expr, used=frozenset(used))
+        reported = len(self.errors)
+        answer = self._parse(raw, path, "answer", declared.signatures)
+        answer_failed = len(self.errors) > reported
+        return _Parts(expr, answer, answer_failed, lets, let_level, declared)
+
+    def _parse(
+        self, raw: Mapping[str, Any], path: DataPath, key: str,
+        signatures: Mapping[str, Signature],
+    ) -> _Written | None:
+        """Parse the expression under `key`, placing a syntax error at its character."""
+        node = self.source.values.get((*path, key))
+        value = raw.get(key)
+        if not isinstance(value, str) or not isinstance(node, yaml.ScalarNode):
+            return None
+        text, lead = normalize(value)
+        try:
+            parsed = parse(text, signatures)
+        except DeriveError as error:
+            self.errors.append(self.source.place(error, node, lead))
+            return None
+        return _Written(text, lead, node, frozenset(symbols_in(parsed)))
+
+    def _check_wrt(self, wrt: Any, expr: _Written, names: set[str], path: DataPath) -> bool:
+        """Whether `wrt` names an input of the expression; reports why not."""
+        if not isinstance(wrt, str):
+            return False
+        if wrt in names:
+            self.fail(
+                f"cannot differentiate with respect to the intermediate '{wrt}'",
+                (*path, "wrt"),
+                hint=f"give '{wrt}' a shape and drop its definition, so that it is an input",
+            )
+            return False
+        if wrt not in expr.used:
+            close = difflib.get_close_matches(wrt, sorted(expr.used), n=1)
+            self.fail(
+                f"cannot differentiate with respect to '{wrt}': "
+                f"it does not appear in '{expr.text}'",
+                (*path, "wrt"),
+                hint=f"did you mean '{close[0]}'?"
+                if close
+                else "the expression uses " + ", ".join(f"'{name}'" for name in sorted(expr.used)),
+            )
+            return False
+        return True
 
     def split_lets(
         self, level: Level, signatures: Mapping[str, Signature]
@@ -175,8 +223,7 @@ class DerivativeChecker(Diagnostics):
     def solve(
         self,
         used: set[str],
-        shapes: Mapping[str, tuple[DataPath, list[Any]]],
-        assume: Mapping[str, tuple[DataPath, Any]],
+        declared: _Declared,
         make: Callable[[dict[str, Any], dict[str, Any]], Problem],
         place: Callable[[DeriveError], DeriveError],
     ) -> Problem | None:
@@ -185,14 +232,14 @@ class DerivativeChecker(Diagnostics):
         Assumption errors carry no position, so each assumption is first tried on its own and
         reported at its entry.
         """
-        declared = {name: dims for name, (_, dims) in shapes.items() if name in used}
+        shapes = {name: dims for name, (_, dims) in declared.shapes.items() if name in used}
         accepted: dict[str, Any] = {}
         ok = True
-        for name, (entry, props) in assume.items():
+        for name, (entry, props) in declared.assume.items():
             if name not in used:
                 continue
             try:
-                make(declared, {name: props})
+                make(shapes, {name: props})
             except DeriveError as error:
                 if error.span is None:
                     self.fail(error.message, entry, hint=error.hint)
@@ -200,33 +247,25 @@ class DerivativeChecker(Diagnostics):
                     continue
             accepted[name] = props
         try:
-            problem = make(declared, accepted)
+            problem = make(shapes, accepted)
         except DeriveError as error:
             self.errors.append(place(error))
             return None
         return problem if ok else None
 
     def check_answer(
-        self,
-        text: str,
-        node: yaml.ScalarNode,
-        lead: int,
-        used: set[str],
-        problem: Problem,
-        shapes: Mapping[str, tuple[DataPath, list[Any]]],
-        assume: Mapping[str, tuple[DataPath, Any]],
-        functions: Mapping[str, str],
-        intermediates: set[str],
+        self, answer: _Written, problem: Problem, declared: _Declared, intermediates: set[str]
     ) -> Problem | None:
+        """The answer's own problem, once it uses only the expression's names."""
         known = set(problem.shapes) | set(problem.dims()) | intermediates
-        strangers = sorted(used - known)
+        strangers = sorted(answer.used - known)
         if strangers:
             close = difflib.get_close_matches(strangers[0], sorted(known), n=1)
             self.errors.append(
                 self.source.error(
                     f"the answer uses '{strangers[0]}', which does not appear in the expression "
                     f"'{problem.text}'",
-                    node,
+                    answer.node,
                     hint=f"did you mean '{close[0]}'?"
                     if close
                     else "an answer may use the expression's symbols and dimension names only",
@@ -234,13 +273,10 @@ class DerivativeChecker(Diagnostics):
             )
             return None
 
-        def make(declared: dict[str, Any], accepted: dict[str, Any]) -> Problem:
-            return make_problem(text, declared, accepted, functions)
+        def make(shapes: dict[str, Any], accepted: dict[str, Any]) -> Problem:
+            return make_problem(answer.text, shapes, accepted, declared.functions)
 
-        answer = self.solve(
-            used, shapes, assume, make, lambda error: self.source.place(error, node, lead)
+        return self.solve(
+            set(answer.used), declared, make,
+            lambda error: self.source.place(error, answer.node, answer.lead),
         )
-        if answer is None:
-            return None
-        return answer
-

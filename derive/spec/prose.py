@@ -238,60 +238,79 @@ def check_math(source: str, offset: int = 0) -> None:
     """
     if not source.strip():
         raise ProseError(offset, 1, "empty math", "write something between the dollars")
-    environments: list[str] = []
-    braces: list[int] = []  # offsets of the braces still open
-    sizes = 0  # \left minus \right
-    index = 0
-    while index < len(source):
-        char = source[index]
-        here = offset + index
+    _MathScan(source, offset).run()
+
+
+class _MathScan:
+    """One pass over math source, tracking open braces, environments and \\left sizes."""
+
+    def __init__(self, source: str, offset: int) -> None:
+        self.source = source
+        self.offset = offset
+        self.environments: list[str] = []
+        self.braces: list[int] = []  # offsets of the braces still open
+        self.sizes = 0  # \left minus \right
+
+    def run(self) -> None:
+        index = 0
+        while index < len(self.source):
+            if self.source[index] == "\\":
+                index = self.command(index)
+            else:
+                self.character(index)
+                index += 1
+        if self.braces:
+            raise ProseError(self.braces[-1], 1, "a '{' in this math is never closed",
+                             "add the missing '}'")
+        if self.environments:
+            name = self.environments[-1]
+            raise ProseError(self.offset, 1, f"\\begin{{{name}}} is never ended",
+                             f"add \\end{{{name}}}")
+        if self.sizes != 0:
+            raise ProseError(self.offset, 1, "\\left and \\right do not pair up in this math",
+                             "give every \\left its \\right")
+
+    def character(self, index: int) -> None:
+        """Check one character that does not start a command."""
+        char, here = self.source[index], self.offset + index
         if char in "%#":
             raise ProseError(here, 1, f"'{char}' is not allowed in math",
                              f"write \\{char} for the character itself")
-        if source.startswith("^^", index):
+        if self.source.startswith("^^", index):
             raise ProseError(here, 2, "'^^' is not allowed in math", "write ^{...} for a power")
-        if char == "&" and not environments:
+        if char == "&" and not self.environments:
             raise ProseError(here, 1, "'&' is allowed only inside a matrix environment",
                              "write \\& for the character itself")
         if char == "{":
-            braces.append(here)
+            self.braces.append(here)
         elif char == "}":
-            if not braces:
+            if not self.braces:
                 raise ProseError(here, 1, "'}' closes a brace that was never opened",
                                  "remove it, or write \\} for the character itself")
-            braces.pop()
-        if char != "\\":
-            index += 1
-            continue
+            self.braces.pop()
+
+    def command(self, index: int) -> int:
+        """Check the command starting with the backslash at `index`; the index after it."""
+        source, here = self.source, self.offset + index
         word = _CONTROL_WORD.match(source, index + 1)
         if word is None:
             symbol = source[index + 1 : index + 2]
-            if symbol == "\\" and not environments:
+            if symbol == "\\" and not self.environments:
                 raise ProseError(here, 2, "'\\\\' is allowed only inside a matrix environment",
                                  "use a matrix environment such as pmatrix for rows")
             if symbol not in LITERAL_ESCAPES and symbol not in MATH_SPACING and symbol != "\\":
                 shown = "\\" + symbol
                 raise ProseError(here, len(shown), f"'{shown}' is not allowed in math",
                                  _MATH_HINT)
-            index += 2
-            continue
+            return index + 2
         name = word.group()
         if name not in MATH_COMMANDS:
             raise ProseError(here, len(name) + 1, f"'\\{name}' is not allowed in math",
                              _MATH_HINT)
-        index = word.end()
         if name in ("begin", "end"):
-            index = _environment(source, index, name, environments, offset)
-        sizes += {"left": 1, "right": -1}.get(name, 0)
-    if braces:
-        raise ProseError(braces[-1], 1, "a '{' in this math is never closed",
-                         "add the missing '}'")
-    if environments:
-        raise ProseError(offset, 1, f"\\begin{{{environments[-1]}}} is never ended",
-                         f"add \\end{{{environments[-1]}}}")
-    if sizes != 0:
-        raise ProseError(offset, 1, "\\left and \\right do not pair up in this math",
-                         "give every \\left its \\right")
+            return _environment(source, word.end(), name, self.environments, self.offset)
+        self.sizes += {"left": 1, "right": -1}.get(name, 0)
+        return word.end()
 
 
 def _environment(

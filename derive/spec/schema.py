@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from string import ascii_lowercase
 from typing import Any, get_args
@@ -86,6 +86,19 @@ class SchemaProblem:
     on_key: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """One pydantic error, resolved against the data it is about."""
+
+    path: DataPath
+    value: object
+    where: str
+    field: str
+    loc: tuple[Key, ...]
+    kind: str
+    message: str
+
+
 def explain_validation_error(detail: Mapping[str, Any], data: object) -> SchemaProblem | None:
     """Word one pydantic error (from `ValidationError.errors()`) for people.
 
@@ -98,84 +111,122 @@ def explain_validation_error(detail: Mapping[str, Any], data: object) -> SchemaP
     """
     loc: tuple[Key, ...] = tuple(detail["loc"])
     path, value = resolve(loc, data)
-    kind = str(detail["type"])
-    where = context(path, data)
     field = next((key for key in reversed(path) if isinstance(key, str)), "")
+    failure = _Failure(path, value, context(path, data), field, loc, str(detail["type"]),
+                       str(detail["msg"]).lower().rstrip("."))
     if _below(path, "shapes", 2):
         return None
     if _below(path, "assume", 2):
         entry = path[: path.index("assume", 1) + 2]
         return SchemaProblem(
-            f"assumption for '{entry[-1]}' in {where} must be a property name or a list of "
-            f"them, found {describe(resolve(entry, data)[1])}",
+            f"assumption for '{entry[-1]}' in {failure.where} must be a property name or a "
+            f"list of them, found {describe(resolve(entry, data)[1])}",
             entry,
             "write e.g. 'A: symmetric' or 'A: [symmetric, invertible]'",
         )
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(path)
-        close = difflib.get_close_matches(field, allowed, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "the keys here are " + ", ".join(allowed)
-        if field in ("id", "parts") and "parts" in path:
-            hint = f"parts have no '{field}'; they are labelled (a), (b), ... in order"
-        return SchemaProblem(f"unknown key '{field}' in {where}", path, hint, on_key=True)
-    if kind == "missing":
-        missing = str(loc[-1])
-        return SchemaProblem(
-            f"{where} is missing the required key '{missing}'", path, MISSING_HINTS.get(missing)
-        )
-    if kind == "literal_error":
-        return _choice_error(field, value, path, where)
-    if kind == "string_pattern_mismatch" and field == "id":
+    if field == "element":
+        return _element_error(failure)
+    explain = _EXPLAINERS.get(failure.kind)
+    if explain is None and failure.kind in _TYPE_NAMES:
+        explain = _type_error
+    if explain is None:
+        return SchemaProblem(f"{failure.message} at '{field}' in {failure.where}", path)
+    return explain(failure)
+
+
+def _unknown_key(failure: _Failure) -> SchemaProblem:
+    field, path = failure.field, failure.path
+    allowed = _allowed_keys(path)
+    close = difflib.get_close_matches(field, allowed, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else "the keys here are " + ", ".join(allowed)
+    if field in ("id", "parts") and "parts" in path:
+        hint = f"parts have no '{field}'; they are labelled (a), (b), ... in order"
+    return SchemaProblem(f"unknown key '{field}' in {failure.where}", path, hint, on_key=True)
+
+
+def _missing_key(failure: _Failure) -> SchemaProblem:
+    missing = str(failure.loc[-1])
+    return SchemaProblem(f"{failure.where} is missing the required key '{missing}'",
+                         failure.path, MISSING_HINTS.get(missing))
+
+
+def _pattern_error(failure: _Failure) -> SchemaProblem:
+    value, path = failure.value, failure.path
+    if failure.field == "id":
         slug = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-") or "exercise-1"
         return SchemaProblem(
             f"invalid exercise id '{value}'; expected lower-case letters, digits and '-'",
             path,
             f"try 'id: {slug}'",
         )
-    if kind == "string_pattern_mismatch":
-        return SchemaProblem(
-            f"invalid output name '{value}' in {where}; expected a name such as 'y' or 'loss'",
-            path,
-            "names start with a letter and use letters, digits and '_'",
-        )
-    if kind in ("too_short", "too_long") and field == "element" and isinstance(value, list):
+    return SchemaProblem(
+        f"invalid output name '{value}' in {failure.where}; expected a name such as 'y' or "
+        "'loss'",
+        path,
+        "names start with a letter and use letters, digits and '_'",
+    )
+
+
+def _empty_list(failure: _Failure) -> SchemaProblem:
+    return SchemaProblem(
+        f"'{failure.field}' in {failure.where} is empty; expected at least one entry",
+        failure.path,
+        "add an exercise under 'exercises:'"
+        if failure.field == "exercises"
+        else "add parts, or remove 'parts' and give 'expr' and 'wrt'",
+    )
+
+
+def _element_error(failure: _Failure) -> SchemaProblem | None:
+    value, path, where = failure.value, failure.path, failure.where
+    if failure.kind in ("too_short", "too_long") and isinstance(value, list):
         return SchemaProblem(
             f"'element' in {where} lists {len(value)} indices; expected 1 or 2",
             path,
             "write 'element: [i]' for a vector entry or 'element: [i, j]' for a matrix",
         )
-    if kind == "too_short":
-        return SchemaProblem(
-            f"'{field}' in {where} is empty; expected at least one entry",
-            path,
-            "add an exercise under 'exercises:'"
-            if field == "exercises"
-            else "add parts, or remove 'parts' and give 'expr' and 'wrt'",
-        )
-    if field == "element" and isinstance(path[-1], int):
+    if isinstance(path[-1], int):
         return SchemaProblem(
             f"entry {path[-1] + 1} of 'element' in {where} must be a positive integer, "
             f"found {describe(value)}",
             path,
             "indices count from 1",
         )
-    if kind in _TYPE_NAMES and isinstance(path[-1], int):
+    if failure.kind in _TYPE_NAMES:
+        return _type_error(failure)
+    return SchemaProblem(f"{failure.message} at 'element' in {where}", path)
+
+
+def _type_error(failure: _Failure) -> SchemaProblem:
+    value, path, field, where = failure.value, failure.path, failure.field, failure.where
+    expected = _TYPE_NAMES[failure.kind]
+    if isinstance(path[-1], int):
         return SchemaProblem(
-            f"{where} must be {_TYPE_NAMES[kind]}, found {describe(value)}",
+            f"{where} must be {expected}, found {describe(value)}",
             path,
             "write it as 'id: ...' with 'expr:' and 'wrt:' (or 'parts:') on the lines below"
             if field == "exercises"
             else "write it as '{expr: ..., wrt: ...}'",
         )
-    if kind in _TYPE_NAMES:
-        quote = kind == "string_type" and isinstance(value, int | float | bool)
-        return SchemaProblem(
-            f"'{field}' in {where} must be {_TYPE_NAMES[kind]}, found {describe(value)}",
-            path,
-            f"quote the text, as in {field}: '{value}'" if quote else None,
-        )
-    message = str(detail["msg"]).lower().rstrip(".")
-    return SchemaProblem(f"{message} at '{field}' in {where}", path)
+    quote = failure.kind == "string_type" and isinstance(value, int | float | bool)
+    return SchemaProblem(
+        f"'{field}' in {where} must be {expected}, found {describe(value)}",
+        path,
+        f"quote the text, as in {field}: '{value}'" if quote else None,
+    )
+
+
+_EXPLAINERS: dict[str, Callable[[_Failure], SchemaProblem]] = {
+    "extra_forbidden": _unknown_key,
+    "missing": _missing_key,
+    "literal_error": lambda failure: _choice_error(
+        failure.field, failure.value, failure.path, failure.where
+    ),
+    "string_pattern_mismatch": _pattern_error,
+    "too_short": _empty_list,
+}
+"""How each kind of pydantic error is worded; kinds not listed fall back to type errors or
+pydantic's own message."""
 
 
 def _choice_error(field: str, value: object, path: DataPath, where: str) -> SchemaProblem:

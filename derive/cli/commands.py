@@ -1,0 +1,183 @@
+"""The commands: thin click wrappers over the library.
+
+Each command imports what it uses inside its body, so `derive --version` and `derive solve` do
+not pay for the build machinery.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Protocol
+
+import click
+
+from derive import __version__
+from derive.cli.options import (
+    format_option,
+    notation_option,
+    pairs,
+    read_assumptions,
+    read_element,
+    read_expression,
+    read_shapes,
+    shape_option,
+    symbol_options,
+)
+from derive.errors import DeriveError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="derive")
+def cli() -> None:
+    """derive: worked matrix-calculus derivations, every answer checked numerically."""
+
+
+@cli.command("parse")
+@click.argument("expr")
+@symbol_options
+@notation_option
+def parse_command(expr: str, shapes: list[tuple[str, str]], assume: list[tuple[str, str]],
+                  notation: str) -> None:
+    """Parse EXPR ('-' reads standard input), infer its shape and print it back and as LaTeX."""
+    from derive.render.report import parse_report  # imported here to keep start-up fast
+
+    text = read_expression(expr)
+    click.echo(parse_report(text, read_shapes(shapes), read_assumptions(assume), notation))
+
+
+@cli.command("solve")
+@click.argument("expr")
+@click.option("--wrt", required=True, metavar="NAME", help="The symbol to differentiate by.")
+@symbol_options
+@click.option("--layout", type=click.Choice(["numerator", "denominator", "mixed"]),
+              default="denominator", show_default=True,
+              help="How the derivative's entries are arranged.")
+@format_option
+@click.option("--name", default=None, metavar="NAME", help="Name of the output in the text.")
+@click.option("--let", "lets", multiple=True, metavar="'NAME = EXPR'",
+              help="Define an intermediate, e.g. --let 'a = sigmoid(M @ x)'. Repeatable and "
+              "ordered; a definition may use earlier ones. The derivation then follows the "
+              "chain rule.")
+@click.option("--function", "functions", multiple=True, metavar="NAME=KIND",
+              callback=pairs("--function", "NAME=KIND",
+                              "KIND: elementwise, scalar or vector:SIZE"),
+              help="Declare an unspecified function: f=elementwise, h=scalar or g=vector:SIZE. "
+              "Answers keep f_prime, grad_h and jac_g symbolic. Repeatable.")
+@click.option("--element", default=None, metavar="I,J",
+              help="Also walk through one concrete entry, e.g. 3,7 for the partial of y_3 by "
+              "x_7 (1-based: the output's indices, then the variable's).")
+@notation_option
+def solve_command(  # noqa: PLR0913 - click passes one argument per option
+    expr: str, wrt: str, shapes: list[tuple[str, str]], assume: list[tuple[str, str]],
+    layout: str, fmt: str, name: str | None, lets: tuple[str, ...],
+    functions: list[tuple[str, str]], element: str | None, notation: str,
+) -> None:
+    """Differentiate EXPR ('-' reads standard input) by --wrt, with worked steps, checked."""
+    from derive.results import solve  # imported here to keep start-up fast
+
+    solution = solve(read_expression(expr), wrt, shapes=read_shapes(shapes),
+                     assume=read_assumptions(assume), layout=layout, name=name,
+                     notation=notation, element=read_element(element), let=list(lets),
+                     functions=dict(functions))
+    _emit(solution, fmt)
+
+
+class _Rendered(Protocol):
+    """A solved exercise that can print itself (Solution, Vectorization)."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_text(self) -> str: ...
+    def to_markdown(self) -> str: ...
+    def to_latex(self) -> str: ...
+
+
+def _emit(result: _Rendered, fmt: str) -> None:
+    """Print a solved exercise in one of the --format choices."""
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    renderers = {"md": result.to_markdown, "tex": result.to_latex, "text": result.to_text}
+    click.echo(renderers[fmt](), nl=False)
+
+
+_SPEC_PATHS = click.argument("paths", nargs=-1, required=True,
+                             type=click.Path(exists=True, allow_dash=True, path_type=Path))
+
+
+@cli.command("build")
+@_SPEC_PATHS
+@click.option("--format", "fmt", type=click.Choice(["md", "tex", "pdf", "all"]), default="all",
+              show_default=True, help="Output format; 'all' writes Markdown, LaTeX and PDF.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("build"),
+              show_default=True, help="Output folder; each exercise file gets a subfolder.")
+@click.option("--solutions", type=click.Choice(["none", "only", "both"]), default="both",
+              show_default=True,
+              help="Problem sets only (none), solution keys only (only), or both.")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None,
+              help="Folder with markdown/ and latex/ templates that override derive's own.")
+@click.option("--quiet", is_flag=True, help="No progress or summary lines.")
+def build_command(paths: tuple[Path, ...], fmt: str, out: Path, solutions: str,
+                  templates: Path | None, quiet: bool) -> None:
+    """Build problem sets and solution keys from exercise files (FILES_OR_DIRS; '-' for stdin).
+
+    Output: OUT/<stem>/<stem>-problems.<ext> and OUT/<stem>/<stem>-solutions.<ext>. Nothing is
+    written unless every exercise is solved and every document rendered.
+    """
+    from derive.build import FORMATS, BuildOptions, build_handouts  # keeps start-up fast
+
+    kinds = {"none": ("problems",), "only": ("solutions",), "both": ("problems", "solutions")}
+    options = BuildOptions(
+        out=out, formats=FORMATS if fmt == "all" else (fmt,), documents=kinds[solutions],
+        templates=templates, workers=os.cpu_count() or 1,
+        progress=None if quiet else lambda line: click.echo(line, err=True),
+    )
+    report = build_handouts(paths, options)
+    if not quiet:
+        sets = f"{report.sets} exercise set{'s' if report.sets != 1 else ''}"
+        click.echo(f"wrote {len(report.written)} files for {sets} into {out}/")
+
+
+@cli.command("check")
+@_SPEC_PATHS
+def check_command(paths: tuple[Path, ...]) -> None:
+    """Validate exercise files, solve every exercise and check every teacher answer."""
+    from derive.build import check_files  # imported here to keep start-up fast
+
+    report = check_files(paths)
+    for verdict in report.verdicts:
+        click.echo(verdict.text)
+    if not report.passed:
+        raise DeriveError(f"check failed: {report.summary()}")
+    click.echo(f"check passed: {report.summary()}")
+
+
+@cli.command("vectorize")
+@click.argument("index_expr")
+@click.option("--free", "free", default="", metavar="I,J",
+              help="The free indices naming the entry result[i, j]: two for a matrix, one for a "
+              "column vector, none (omit) for a scalar.")
+@shape_option
+@format_option
+def vectorize_command(index_expr: str, free: str, shapes: list[tuple[str, str]],
+                      fmt: str) -> None:
+    """Write the index expression INDEX_EXPR ('-' reads stdin) in matrix form, checked.
+
+    Example: derive vectorize 'sum(A[i,k] * B[k,j], k)' --free i,j --shape A=m,p --shape B=p,n
+    """
+    from derive.results import vectorize  # imported here to keep start-up fast
+
+    _emit(vectorize(read_expression(index_expr), free, shapes=read_shapes(shapes)), fmt)
+
+
+@cli.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of exercise files, for editors."""
+    from importlib.resources import files  # imported here to keep start-up fast
+
+    click.echo((files("derive") / "spec" / "exercise-set.schema.json").read_text("utf-8"),
+               nl=False)
+
+
