@@ -12,7 +12,7 @@ import sys
 def run() -> None:
     """Import and run the command line."""
     try:
-        from derive.cli import main
+        from derive.cli import main  # inside the try: Ctrl-C while it loads exits 130
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)

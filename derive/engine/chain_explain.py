@@ -20,6 +20,7 @@ from derive.engine.steps import (
     StepKind,
 )
 from derive.expr.nodes import Dim, Expr, Symbol, symbols_in
+from derive.expr.parse import parse
 from derive.expr.terms import Entry
 
 
@@ -44,8 +45,6 @@ def _setup(work: ChainWork) -> Step:
 
 
 def _main_expr(work: ChainWork) -> Expr:
-    from derive.expr.parse import parse
-
     return parse(work.problem.text, work.problem.functions)
 
 

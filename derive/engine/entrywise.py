@@ -15,7 +15,6 @@ from typing import Any
 
 from derive.expr.nodes import Add, Expr, Mul, Neg, Number, Pow, Sub, children, with_children
 from derive.expr.shapes import Shape, ShapeMemo, infer_shape, is_scalar
-from derive.expr.unparse import unparse
 
 MAX_EXPANDED_TERMS = 32
 """Largest expansion tried: a product of many sums (a deep chain's σ'(z) factors) would
@@ -27,6 +26,7 @@ def simplify_entrywise(expr: Expr, shapes: Mapping[str, Shape]) -> Expr:
 
     Example:
         >>> from derive.expr.parse import parse
+        >>> from derive.expr.unparse import unparse
         >>> shapes = {"y": ("n", 1), "s": ("n", 1)}
         >>> unparse(simplify_entrywise(parse("y * (1 - s) - (1 - y) * s"), shapes))
         'y - s'
@@ -83,9 +83,9 @@ class _Simplifier:
         return 1
 
     def collect(self, expr: Expr) -> Expr:
-        import sympy
+        import sympy  # imported here to keep start-up fast: only entrywise forms need it
 
-        atoms: dict[str, tuple[Any, Expr]] = {}
+        atoms: dict[Expr, tuple[Any, Expr]] = {}
         polynomial = self.to_sympy(expr, atoms, sympy)
         expanded = sympy.expand(polynomial)
         back = {symbol: atom for symbol, atom in atoms.values()}
@@ -96,7 +96,7 @@ class _Simplifier:
             return expr  # everything cancelled down to a broadcast constant: keep the shape
         return result
 
-    def to_sympy(self, expr: Expr, atoms: dict[str, tuple[Any, Expr]], sympy: Any) -> Any:
+    def to_sympy(self, expr: Expr, atoms: dict[Expr, tuple[Any, Expr]], sympy: Any) -> Any:
         if self.entrywise(expr):
             match expr:
                 case Add(left=left, right=right):
@@ -112,10 +112,9 @@ class _Simplifier:
                     return self.to_sympy(base, atoms, sympy) ** exponent
         if isinstance(expr, Number):
             return sympy.Rational(expr.value.numerator, expr.value.denominator)
-        key = unparse(expr)
-        if key not in atoms:
-            atoms[key] = (sympy.Symbol(f"a{len(atoms)}", commutative=True), expr)
-        return atoms[key][0]
+        if expr not in atoms:
+            atoms[expr] = (sympy.Symbol(f"a{len(atoms)}", commutative=True), expr)
+        return atoms[expr][0]
 
 
 def _has_product_of_sum(expr: Expr, simplifier: _Simplifier) -> bool:

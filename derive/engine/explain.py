@@ -26,20 +26,23 @@ from derive.engine.steps import (
 )
 from derive.engine.textbook import term_forms
 from derive.expr.nodes import (
+    Add,
     Call,
     Dim,
     Expr,
+    Identity,
     MatMul,
     Mul,
+    Neg,
+    Sub,
     Symbol,
     Transpose,
     children,
     symbols_in,
 )
-from derive.expr.shapes import is_scalar, kind_of
+from derive.expr.shapes import infer_shape, is_scalar, kind_of
 from derive.expr.terms import Entry, Poly, Term, factor_mentions, rename, rename_term
 from derive.expr.termtext import poly_to_text
-from derive.expr.unparse import unparse
 
 _KIND_ARTICLE = {"scalar": "a scalar", "column vector": "a column vector",
                  "row vector": "a row vector", "matrix": "a matrix"}
@@ -279,7 +282,7 @@ def _reassembly(work: Work) -> Step:
     if notes:
         prose.append("Reading the entry formula: " + "; ".join(notes) + ". ")
     symmetric = [n for n, props in problem.assumptions.items() if "symmetric" in props]
-    if symmetric and unparse(raw) != unparse(work.result):
+    if symmetric and raw != work.result:
         names = [Math(Symbol(n)) for n in symmetric]
         prose += ["Since "] + _join(names) + [" is symmetric, a transpose of it equals itself. "]
     if work.wrt in symmetric:
@@ -303,7 +306,7 @@ def _reassembly(work: Work) -> Step:
             entry = Entry(form, entry_indices) if entry_indices else form
             equations.append(Relation((Poly((term,)), entry)))
     chain: list[MathObject] = [derivative]
-    if unparse(raw) != unparse(work.result):
+    if raw != work.result:
         chain.append(raw)
     chain.append(work.result)
     equations += [Relation(tuple(chain)), ShapeOf(derivative, (rows, cols))]
@@ -320,8 +323,6 @@ def _is_entry(term: Term, form: Expr, indices: tuple[str, ...]) -> bool:
 
 def _plain(expr: Expr) -> bool:
     """A symbol or its transpose: reading its entry back adds nothing."""
-    from derive.expr.nodes import Identity
-
     if isinstance(expr, Transpose):
         expr = expr.operand
     return isinstance(expr, Symbol | Identity)
@@ -333,8 +334,6 @@ def _symmetric(work: Work) -> frozenset[str]:
 
 
 def _sum_of(forms: list[Expr]) -> Expr:
-    from derive.expr.nodes import Add, Neg, Sub
-
     total = forms[0]
     for form in forms[1:]:
         total = Sub(total, form.operand) if isinstance(form, Neg) else Add(total, form)
@@ -351,8 +350,6 @@ def _join(items: list[Math]) -> list[str | Math]:
 
 
 def _shape(work: Work, expr: Expr) -> tuple[Dim, Dim]:
-    from derive.expr.shapes import infer_shape
-
     return infer_shape(expr, work.problem.shapes)
 
 
@@ -367,14 +364,14 @@ def _reassembly_tensor(work: Work) -> Step:
     ]
     equations: list[MathObject] = [Relation((Partial(a, b), work.element))]
     if work.compact is not None:
-        kept = work.compact_indices
+        kept = work.compact.indices
         intro: list[str | Math] = ["Every entry with "]
-        for position, (kept_index, gone) in enumerate(work.compact_pairs):
+        for position, (kept_index, gone) in enumerate(work.compact.pairs):
             intro += [" or " if position else "", Math(Symbol(gone)), " ≠ ",
                       Math(Symbol(kept_index))]
-        intro.append(" is 0, because of the deltas. " if len(work.compact_pairs) > 1
+        intro.append(" is 0, because of the deltas. " if len(work.compact.pairs) > 1
                      else " is 0, because of the delta. ")
-        gone_all = {gone for _, gone in work.compact_pairs}
+        gone_all = {gone for _, gone in work.compact.pairs}
         named = [i for i in work.out_indices + work.var_indices if i is not None]
         unused = [i for i in named if i not in kept and i not in gone_all]
         if unused:
@@ -385,7 +382,7 @@ def _reassembly_tensor(work: Work) -> Step:
         prose += intro + _join([Math(Symbol(i)) for i in kept])
         prose.append(", the compact form of the derivative.")
         compact_shape = tuple(work.space.dim(i) for i in kept)
-        equations.append(Relation((Symbol("G"), work.compact)))
+        equations.append(Relation((Symbol("G"), work.compact.expr)))
         equations.append(ShapeOf(Symbol("G"), compact_shape))
     else:
         prose.append("It has no compact matrix form, so the entry formula is the answer.")

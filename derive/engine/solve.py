@@ -17,7 +17,7 @@ from derive.engine.reassemble import reassemble
 from derive.engine.steps import Derivation, Layout, Step, Verification, format_tolerance
 from derive.engine.sums import remove_sums
 from derive.engine.textbook import textbook_form
-from derive.engine.verify import Axes, Claims, check
+from derive.engine.verify import Axes, Claims, Compact, check
 from derive.errors import UnsupportedError, VerificationError
 from derive.expr.nodes import Dim, Expr, MatMul, Mul, Number, Ones, Symbol, Transpose
 from derive.expr.terms import (
@@ -52,9 +52,7 @@ class Work:
     arrangement: tuple[str | None, str | None] | None
     raw_terms: tuple[MatrixTerm, ...]
     result: Expr | None
-    compact: Expr | None
-    compact_indices: tuple[str, ...]
-    compact_pairs: tuple[tuple[str, str], ...]
+    compact: Compact | None
     verification: Verification
 
 
@@ -138,28 +136,24 @@ def derive_derivative(
 
     raw_terms: tuple[MatrixTerm, ...] = ()
     result: Expr | None = None
-    compact: Expr | None = None
-    compact_indices: tuple[str, ...] = ()
-    pairs: tuple[tuple[str, str], ...] = ()
+    compact: Compact | None = None
     if arrangement is not None:
         raw_terms = tuple(reassemble(element, *arrangement, problem.shapes, space))
         result = shaped(textbook_form(list(raw_terms), problem.shapes, symmetric),
                         *(space.dim(i) if i else 1 for i in arrangement))
     else:
-        compact, compact_indices, pairs = _compact(
-            element, out_indices, var_indices, problem, space, symmetric
-        )
+        compact = _compact(element, out_indices, var_indices, problem, space, symmetric)
     claims = Claims(
         element, indices, space.ranges, _axes(out_indices, var_indices), result,
-        arrangement or (None, None),
-        (compact, compact_indices, pairs) if compact is not None else None,
+        arrangement or (None, None), compact,
     )
     verification = check(problem, wrt, claims, seed)
     raise_unverified(verification, f"the derivative of '{problem.text}' with respect to '{wrt}'")
     return Work(
-        problem, wrt, layout, out_symbol, out_indices, var_indices, space, expanded,
-        differentiated, element, arrangement, raw_terms, result, compact, compact_indices,
-        pairs, verification,
+        problem=problem, wrt=wrt, layout=layout, output=out_symbol, out_indices=out_indices,
+        var_indices=var_indices, space=space, expanded=expanded, differentiated=differentiated,
+        element=element, arrangement=arrangement, raw_terms=raw_terms, result=result,
+        compact=compact, verification=verification,
     )
 
 
@@ -215,7 +209,7 @@ def _compact(
     problem: Problem,
     space: IndexSpace,
     symmetric: frozenset[str],
-) -> tuple[Expr | None, tuple[str, ...], tuple[tuple[str, str], ...]]:
+) -> Compact | None:
     """The 2-D compact form of a 3- or 4-axis derivative whose terms all carry δ(out, var).
 
     For y = W x, ∂y_i/∂W_jk = δ_ij x_k: only j = i is non-zero, and G_ik = ∂y_i/∂W_ik = x_k.
@@ -234,22 +228,22 @@ def _compact(
         reduced = _drop_delta(reduced, kept, gone)
         remaining = tuple(i for i in remaining if i != gone)
     if not pairs:
-        return None, (), ()
+        return None
     if len(remaining) > 2:
         # Axes the entries do not depend on carry no information (Y = XW: G = X for every j).
         mentioned = set(free_indices(reduced))
         remaining = tuple(i for i in remaining if i in mentioned)
     if len(remaining) > 2:
-        return None, (), ()
+        return None
     row = remaining[0] if remaining else None
     col = remaining[1] if len(remaining) == 2 else None
     try:
         matrix_terms = reassemble(reduced, row, col, problem.shapes, space)
     except UnsupportedError:
-        return None, (), ()
+        return None
     compact = shaped(textbook_form(matrix_terms, problem.shapes, symmetric),
                      space.dim(row) if row else 1, space.dim(col) if col else 1)
-    return compact, remaining, tuple(pairs)
+    return Compact(compact, remaining, tuple(pairs))
 
 
 def _shared_delta(poly: Poly, out: set[str | None], var: set[str | None]) -> tuple[str, str] | None:
@@ -304,7 +298,7 @@ def to_derivation(work: Work, steps: tuple[Step, ...]) -> Derivation:
         space=work.space,
         result=work.result,
         shape=result_shape(work),
-        compact=work.compact,
+        compact=work.compact.expr if work.compact is not None else None,
         steps=steps,
         verification=work.verification,
     )

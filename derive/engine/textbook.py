@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from fractions import Fraction
 
+from derive.engine.entrywise import simplify_entrywise
 from derive.engine.matrixterms import MatrixTerm, build_sum, term_expr
 from derive.expr.nodes import (
     Add,
@@ -167,14 +168,13 @@ class Rewriter:
 
     def hadamard(self, left: Expr, right: Expr) -> Expr:
         """Merge equal factors of a Hadamard product into powers: σ^-1 ⊙ σ ⊙ u = u."""
-        factors: dict[str, tuple[Expr, Fraction]] = {}
+        factors: dict[Expr, tuple[Expr, Fraction]] = {}
         for factor in _hadamard_factors(left) + _hadamard_factors(right):
             base, exponent = factor, Fraction(1)
             if isinstance(factor, Pow) and isinstance(factor.exponent, Number):
                 base, exponent = factor.base, factor.exponent.value
-            key = unparse(base)
-            total = factors[key][1] + exponent if key in factors else exponent
-            factors[key] = (base, total)
+            total = factors[base][1] + exponent if base in factors else exponent
+            factors[base] = (base, total)
         kept = [b if e == 1 else Pow(b, Number(e)) for b, e in factors.values() if e != 0]
         kept.sort(key=lambda f: isinstance(f, MatMul))  # x ⊙ (A y), as textbooks write it
         if not kept:
@@ -217,7 +217,7 @@ def split_scalars(term: MatrixTerm, rewriter: Rewriter) -> MatrixTerm:
         matrix = matrix.right
     while isinstance(matrix, Neg):
         coeff, matrix = -coeff, matrix.operand
-    powers: dict[str, tuple[Expr, Fraction]] = {}
+    powers: dict[Expr, tuple[Expr, Fraction]] = {}
     for scalar in scalars:
         if isinstance(scalar, Number):
             coeff *= scalar.value
@@ -226,10 +226,9 @@ def split_scalars(term: MatrixTerm, rewriter: Rewriter) -> MatrixTerm:
         exponent = Fraction(1)
         if isinstance(scalar, Pow) and isinstance(scalar.exponent, Number):
             base, exponent = scalar.base, scalar.exponent.value
-        key = unparse(base)
         # Equal scalar factors combine into one power: det X · det X = (det X)², s⁻¹ · s = 1.
-        total = powers[key][1] + exponent if key in powers else exponent
-        powers[key] = (base, total)
+        total = powers[base][1] + exponent if base in powers else exponent
+        powers[base] = (base, total)
     kept = [
         base if exponent == 1 else Pow(base, Number(exponent))
         for base, exponent in powers.values()
@@ -240,10 +239,9 @@ def split_scalars(term: MatrixTerm, rewriter: Rewriter) -> MatrixTerm:
 
 def collect(terms: list[MatrixTerm]) -> list[MatrixTerm]:
     """Merge terms with equal scalar and matrix parts, keeping first-appearance order."""
-    merged: dict[tuple[tuple[str, ...], str], MatrixTerm] = {}
+    merged: dict[tuple[tuple[Expr, ...], Expr | None], MatrixTerm] = {}
     for term in terms:
-        matrix = unparse(_canonical(term.matrix)) if term.matrix else ""
-        key = (tuple(unparse(s) for s in term.scalars), matrix)
+        key = (term.scalars, _canonical(term.matrix) if term.matrix else None)
         if key in merged:
             old = merged[key]
             merged[key] = MatrixTerm(old.coeff + term.coeff, old.scalars, old.matrix)
@@ -298,8 +296,8 @@ def factor_common(terms: list[MatrixTerm]) -> Expr | None:
     if any(len(c) < 2 for c in chains):
         return None
     for side in (-1, 0):
-        shared = unparse(chains[0][side])
-        if all(unparse(c[side]) == shared for c in chains):
+        shared = chains[0][side]
+        if all(c[side] == shared for c in chains):
             rests = [c[:-1] if side == -1 else c[1:] for c in chains]
             inner = simplest_sum(
                 collect([
@@ -334,8 +332,6 @@ def textbook_form(
         >>> unparse(textbook_form(terms, {"A": ("n", "n"), "x": ("n", 1)}, frozenset("A")))
         '2 * (A @ x)'
     """
-    from derive.engine.entrywise import simplify_entrywise
-
     rewriter = Rewriter(shapes, symmetric)
     return simplify_entrywise(simplest_sum(collect([split_scalars(t, rewriter) for t in terms])),
                               shapes)
@@ -363,8 +359,7 @@ def _common_scalars(
     magnitude = abs(terms[0].coeff)
     same_magnitude = all(abs(t.coeff) == magnitude for t in terms)
     coeff = terms[0].coeff if same_magnitude else Fraction(1)
-    keys = [{unparse(s): s for s in t.scalars} for t in terms]
-    shared = [k for k in keys[0] if all(k in other for other in keys[1:])]
+    shared = [s for s in terms[0].scalars if all(s in t.scalars for t in terms[1:])]
     if coeff == 1 and not shared:
         return None
     if coeff == -1 and not shared:
@@ -376,12 +371,12 @@ def _common_scalars(
     rest = [
         MatrixTerm(
             t.coeff / coeff,
-            tuple(s for s in t.scalars if unparse(s) not in shared),
+            tuple(s for s in t.scalars if s not in shared),
             t.matrix,
         )
         for t in terms
     ]
-    return coeff, tuple(keys[0][k] for k in shared), rest
+    return coeff, tuple(shared), rest
 
 
 def _is_ones(expr: Expr | None) -> bool:

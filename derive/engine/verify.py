@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -115,8 +116,13 @@ def full_derivative(
 Extend = Callable[[Mapping[str, Array], Sizes], dict[str, Array]]
 """Computes derived values (a chain's intermediates) from the drawn ones."""
 
-Compact = tuple[Expr, tuple[str, ...], tuple[tuple[str, str], ...]]
-"""A compact 2-D form, its indices, and the (kept, dropped) index pairs of its deltas."""
+class Compact(NamedTuple):
+    """The compact 2-D form of a 3- or 4-axis derivative: G over `indices`, and the
+    (kept, dropped) index pairs of the deltas removed to reach it."""
+
+    expr: Expr
+    indices: tuple[str, ...]
+    pairs: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from derive.expr.nodes import Dim, Expr, Symbol
+from derive.expr.nodes import Dim, Expr, Symbol, symbols_in
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,8 +302,6 @@ def mentions(poly: Poly, name: str) -> bool:
 
 def factor_mentions(factor: Factor, name: str) -> bool:
     """Whether the symbol `name` occurs in one factor (inside opaque bases and groups too)."""
-    from derive.expr.nodes import symbols_in
-
     match factor:
         case Entry(base=base):
             return name in symbols_in(base)

@@ -1,6 +1,6 @@
 """Lower a checked IR tree to SymPy matrix expressions (MatrixSymbol, MatMul, Trace, ...).
 
-Used for interoperability (the Python API's `.to_sympy()`) and for comparing with SymPy's own
+Used for interoperability (`to_sympy(parse(text), shapes)`) and for comparing with SymPy's own
 `diff` in benchmarks. 1x1 results are returned as SymPy scalars. SymPy is imported lazily,
 since importing it costs about half a second.
 """
@@ -46,7 +46,7 @@ def to_sympy(expr: Expr, shapes: Mapping[str, Shape]) -> Any:
 
 class _Lowering:
     def __init__(self, shapes: Mapping[str, Shape]) -> None:
-        import sympy
+        import sympy  # imported here to keep start-up fast (about half a second)
 
         self.sp = sympy
         self.shapes = shapes
@@ -59,7 +59,7 @@ class _Lowering:
         if is_scalar(infer_shape(expr, self.shapes)) and isinstance(value, self.sp.MatrixExpr):
             # `value[0, 0]` would expand a product into a Sum over fresh Dummy indices, so two
             # lowerings of one tree would differ; keep the entry unevaluated instead
-            from sympy.matrices.expressions.matexpr import MatrixElement
+            from sympy.matrices.expressions.matexpr import MatrixElement  # keeps start-up fast
 
             return MatrixElement(value, 0, 0)
         return value

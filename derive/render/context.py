@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from derive.engine.steps import Derivation, Math, Prose, Step
+from derive.expr.nodes import Symbol
 from derive.expr.shapes import Shape, infer_shape
 from derive.expr.unparse import unparse
 from derive.render.mathtex import MathPrinter
@@ -74,6 +75,4 @@ def derivation_context(
 
 
 def _symbol(name: str) -> Any:
-    from derive.expr.nodes import Symbol
-
     return Symbol(name)

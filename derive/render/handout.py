@@ -12,7 +12,8 @@ from typing import Any
 
 from derive.engine.steps import Derivation, Relation, ShapeOf
 from derive.expr.nodes import Expr, Symbol
-from derive.expr.shapes import Shape
+from derive.expr.parse import parse
+from derive.expr.shapes import Shape, infer_shape
 from derive.expr.terms import Entry
 from derive.render.context import derivation_context
 from derive.render.env import escape_tex
@@ -73,8 +74,6 @@ def written_prompt(derivation: Derivation, element: tuple[int, ...] | None,
 
 
 def _chain_shapes(derivation: Derivation) -> dict[str, Shape]:
-    from derive.expr.shapes import infer_shape
-
     assert derivation.chain is not None
     problem = derivation.problem
     shapes = dict(problem.shapes)
@@ -85,8 +84,6 @@ def _chain_shapes(derivation: Derivation) -> dict[str, Shape]:
 
 def _written(derivation: Derivation) -> Expr:
     """The chain's expression as written, with the intermediates' names."""
-    from derive.expr.parse import parse
-
     return parse(derivation.problem.text, derivation.problem.functions)
 
 

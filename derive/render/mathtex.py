@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from derive.engine.generic import base_name
 from derive.engine.steps import (
     ChainSum,
     Dims,
@@ -122,8 +123,6 @@ class MathPrinter:
             case Apply(func="sqrt", arg=arg):
                 return r"\sqrt{" + self.poly(arg) + "}"
             case Apply(func=func, arg=arg, kind=str(kind)):
-                from derive.engine.generic import base_name
-
                 head = name_to_latex(base_name(func, kind)) + ("'" if kind == "derivative" else "")
                 return head + r"\left(" + self.poly(arg) + r"\right)"
             case Apply(func=func, arg=arg):

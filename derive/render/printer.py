@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from fractions import Fraction
 
+from derive.engine.generic import base_name
 from derive.expr.functions import BUILTINS, Style
 from derive.expr.nodes import (
     Add,
@@ -27,6 +28,7 @@ from derive.expr.nodes import (
     Transpose,
 )
 from derive.expr.shapes import Shape, ShapeMemo, infer_shape, is_scalar, kind_of
+from derive.expr.unparse import format_number
 from derive.render.notation import Notation, dim_to_latex, name_to_latex, typeface
 
 _ATOM, _POSTFIX, _PRODUCT, _HADAMARD, _UNARY, _SUM = 6, 5, 4, 3, 2, 1
@@ -52,8 +54,6 @@ def number_to_latex(value: Fraction) -> str:
         >>> number_to_latex(Fraction(2, 3)), number_to_latex(Fraction(1, 4))
         ('\\\\frac{2}{3}', '0.25')
     """
-    from derive.expr.unparse import format_number
-
     text = format_number(abs(value))
     if "/" in text:
         text = rf"\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
@@ -145,8 +145,6 @@ class ExprPrinter:
 
     def _generic(self, func: str, kind: str, arg: Expr) -> str:
         """f(x), f'(x), h(Y), ∇h(Y), g(v) and the Jacobian J_g(v) of declared functions."""
-        from derive.engine.generic import base_name
-
         name = name_to_latex(base_name(func, kind))
         head = {
             "derivative": name + "'",

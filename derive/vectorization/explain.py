@@ -22,7 +22,7 @@ from derive.engine.steps import (
 )
 from derive.expr.nodes import Call, Expr, MatMul, Mul, Ones, Symbol, Transpose, children
 from derive.expr.shapes import Shape, infer_shape, is_scalar
-from derive.expr.terms import Entry, Factor, Poly, Term, factor_indices
+from derive.expr.terms import Delta, Entry, Factor, Poly, Term, factor_indices
 from derive.vectorization.solve import Work
 
 OUTPUT_NAMES = ("R", "Y", "Z", "C", "M")
@@ -127,8 +127,6 @@ def _reorder(work: Work, output: Symbol) -> Step:
 
 
 def _has_delta(poly: Poly) -> bool:
-    from derive.expr.terms import Delta
-
     return any(isinstance(f, Delta) for t in poly.terms for f in t.factors)
 
 
