@@ -14,7 +14,7 @@ STEP = 1e-5
 
 
 def finite_differences(
-    function: Callable[[np.ndarray], np.ndarray], base: np.ndarray
+    function: Callable[[np.ndarray], np.ndarray], base: np.ndarray, step: float = STEP
 ) -> np.ndarray:
     """d out[R, C] / d base[P, Q], central differences with one Richardson step: (R, C, P, Q)."""
     out = function(base)
@@ -28,8 +28,23 @@ def finite_differences(
 
     for p in range(base.shape[0]):
         for q in range(base.shape[1]):
-            result[:, :, p, q] = (4 * central(p, q, STEP / 2) - central(p, q, STEP)) / 3
+            result[:, :, p, q] = (4 * central(p, q, step / 2) - central(p, q, step)) / 3
     return result
+
+
+def settled_differences(
+    function: Callable[[np.ndarray], np.ndarray], base: np.ndarray, tolerance: float
+) -> np.ndarray | None:
+    """`finite_differences`, or None where halving the step moves them by more than `tolerance`
+    (relative): near a pole or inside fast oscillation, such as cos(w^-2) at w = 0.005."""
+    coarse = finite_differences(function, base)
+    fine = finite_differences(function, base, STEP / 8)
+    scale = max(1.0, float(np.max(np.abs(fine)))) if fine.size else 1.0
+    if not np.all(np.isfinite(fine)) or (
+        fine.size and float(np.max(np.abs(fine - coarse))) > tolerance * scale
+    ):
+        return None
+    return coarse
 
 
 def arrange(full: np.ndarray, layout: str) -> np.ndarray | None:

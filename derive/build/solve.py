@@ -7,6 +7,7 @@ file:line:col and the exercise id.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from derive.engine import DEFAULT_SEED as DEFAULT_EXERCISE_SEED
@@ -16,7 +17,8 @@ from derive.engine.chain import derive_chain
 from derive.engine.chain_explain import explain_chain
 from derive.engine.steps import Derivation
 from derive.errors import DeriveError, Span, SpecErrors, within_limits
-from derive.spec.model import AnyItem, Exercise, ExerciseSet, IndexItem
+from derive.expr.nodes import Expr
+from derive.spec.model import AnyItem, Exercise, ExerciseSet, IndexItem, Item, KindName
 from derive.vectorization.answer import check_index_answer
 from derive.vectorization.explain import Vectorized, explain
 from derive.vectorization.solve import DEFAULT_SEED, vectorize_problem
@@ -67,37 +69,66 @@ def where(exercise_id: str, label: str) -> str:
     return f"exercise '{exercise_id}'" + (f" {label}" if label else "")
 
 
-def _solve(item: AnyItem) -> Solved:
-    if isinstance(item, IndexItem):
-        work = vectorize_problem(item.problem)
-        return explain(work)
-    if item.definitions:
-        chain = derive_chain(item.problem, item.definitions, item.wrt, Layout(item.layout),
-                            name=item.name, seed=DERIVATION_SEED)
-        return explain_chain(chain)
+def _derivative(item: AnyItem) -> Solved:
+    assert isinstance(item, Item)
     return derive_exercise(
         item.problem, item.wrt, Layout(item.layout), name=item.name, element=item.element
     )
 
 
-def _check(solved: Solved, item: AnyItem) -> AnswerCheck | None:
-    if item.answer_problem is None:
-        return None
-    answer = item.answer_problem.expr
-    if isinstance(solved, Vectorized):
-        return check_index_answer(solved.work, answer, DEFAULT_SEED)
-    return check_chain_answer(solved, answer) if solved.chain else check_answer(solved, answer)
+def _chain(item: AnyItem) -> Solved:
+    assert isinstance(item, Item)
+    chain = derive_chain(item.problem, item.definitions, item.wrt, Layout(item.layout),
+                         name=item.name, seed=DERIVATION_SEED)
+    return explain_chain(chain)
+
+
+def _vectorize(item: AnyItem) -> Solved:
+    assert isinstance(item, IndexItem)
+    return explain(vectorize_problem(item.problem))
+
+
+def _check_derivative(solved: Solved, answer: Expr) -> AnswerCheck:
+    assert isinstance(solved, Derivation)
+    return check_answer(solved, answer)
+
+
+def _check_chain(solved: Solved, answer: Expr) -> AnswerCheck:
+    assert isinstance(solved, Derivation)
+    return check_chain_answer(solved, answer)
+
+
+def _check_vectorize(solved: Solved, answer: Expr) -> AnswerCheck:
+    assert isinstance(solved, Vectorized)
+    return check_index_answer(solved.work, answer, DEFAULT_SEED)
+
+
+@dataclass(frozen=True, slots=True)
+class Solver:
+    """How the builder solves one kind of question and checks a teacher's answer to it."""
+
+    solve: Callable[[AnyItem], Solved]
+    check_answer: Callable[[Solved, Expr], AnswerCheck]
+
+
+SOLVERS: Mapping[KindName, Solver] = {
+    "derivative": Solver(_derivative, _check_derivative),
+    "chain": Solver(_chain, _check_chain),
+    "vectorize": Solver(_vectorize, _check_vectorize),
+}
+"""The solver of each question kind of `derive.spec.registry.QUESTION_KINDS`."""
 
 
 def solve_item(item: AnyItem) -> ItemOutcome:
     """Solve one item and check its teacher answer; errors are returned, placed in the file."""
     try:
+        solver = SOLVERS[item.kind]
         with within_limits():
-            derivation = _solve(item)
+            derivation = solver.solve(item)
         verdict = None
         if item.answer_problem is not None:
             try:
-                verdict = _check(derivation, item)
+                verdict = solver.check_answer(derivation, item.answer_problem.expr)
             except DeriveError as error:
                 spot = item.answer_at or item.expr_at
                 raise spot.place(error) from None

@@ -17,7 +17,6 @@ from pydantic import BaseModel, ValidationError
 from derive.errors import DeriveError, Span, SpecError, SpecErrors
 from derive.problem import check_dims, declare_functions
 from derive.spec.derivative import DerivativeChecker
-from derive.spec.kinds import check_index_item
 from derive.spec.model import (
     AnyItem,
     Exercise,
@@ -28,6 +27,13 @@ from derive.spec.model import (
     SpecFile,
 )
 from derive.spec.prose import MAX_PROMPT, MAX_TITLE, ProseError, parse_prose
+from derive.spec.registry import (
+    KIND_KEYS,
+    QUESTION_KEYS,
+    QUESTION_KINDS,
+    QuestionKind,
+    kinds_using,
+)
 from derive.spec.schema import (
     CHOICES,
     MISSING_HINTS,
@@ -47,9 +53,6 @@ MAX_ERRORS = 20
 """Diagnostics shown before "… and N more"."""
 
 _SPEC_PROSE = ("title", "course", "author")
-_SINGLE_ONLY = ("expr", "wrt", "answer", "element", "name", "index", "free")
-_VECTORIZE_ONLY = ("index", "free")
-_NOT_VECTORIZE = ("expr", "wrt", "let", "element", "name", "assume")
 
 
 def validate_spec(data: object, source: SourceMap, errors: Sequence[DeriveError]) -> ExerciseSet:
@@ -210,7 +213,7 @@ class _Checker(Diagnostics):
         parts = raw.get("parts")
         items: list[AnyItem | None] = []
         if isinstance(parts, list):
-            for key in _SINGLE_ONLY:
+            for key in QUESTION_KEYS:
                 if key in raw:
                     self.fail(
                         f"'{key}' cannot be given next to 'parts' in {where}",
@@ -302,30 +305,23 @@ class _Checker(Diagnostics):
     ) -> AnyItem | None:
         levels, where = item.levels, item.where
         path = levels[-1].path
-        if kind == "vectorize":
-            for key in _NOT_VECTORIZE:
-                if key in raw:
-                    self.fail(f"'{key}' is not used by vectorize items such as {where}",
-                              (*path, key), key=True,
-                              hint="vectorize items take 'index', 'free', 'shapes', 'prompt' "
-                              "and 'answer'")
-        needed = ("index", "free") if kind == "vectorize" else ("expr", "wrt")
-        missing = [key for key in needed if key not in raw]
+        question = QUESTION_KINDS[kind]
+        used = question.reads | question.declarations
+        for key in sorted(KIND_KEYS - used):
+            if key in raw:
+                owners = kinds_using(key)
+                self.fail(f"'{key}' is not used by {kind} items such as {where}",
+                          (*path, key), key=True,
+                          hint=f"set 'kind: {owners[0]}' or remove it" if len(owners) == 1
+                          else f"{kind} items take {_listed(question)}")
+        missing = [key for key in question.required if key not in raw]
         for key in missing:
             self.fail(f"{where} is missing the required key '{key}'", path,
                       hint=MISSING_HINTS[key])
         if missing:
             levels[-1].complete = False
             return None
-        checked: AnyItem | None
-        if kind == "vectorize":
-            checked = check_index_item(self, raw, item)
-        else:
-            for key in _VECTORIZE_ONLY:
-                if key in raw:
-                    self.fail(f"'{key}' is only used by vectorize items, not by {where}",
-                              (*path, key), key=True, hint="set 'kind: vectorize' or remove it")
-            checked = self.derivatives.check_item(raw, item, layout, kind)
+        checked = question.check(self.derivatives, raw, item, layout)
         return checked if all(level.declared for level in levels) else None
 
     def check_unused(self, parent: Level, where: str) -> None:
@@ -346,15 +342,22 @@ class _Checker(Diagnostics):
                 )
 
 
+def _listed(question: QuestionKind) -> str:
+    """The keys an item of a kind takes, its required ones first: "'index', 'free', ..."."""
+    keys = [*question.required, *sorted(question.reads - set(question.required)),
+            *sorted(question.declarations), "shapes", "prompt", "answer"]
+    quoted = [f"'{key}'" for key in keys]
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
 def _kind(value: object, inherited: KindName | None) -> KindName:
     """The kind an item is checked as: its own, the exercise's, or 'derivative'."""
-    if value == "vectorize" or value == "chain":
-        return value
-    if value == "derivative":
-        return "derivative"
+    for name in QUESTION_KINDS:
+        if value == name:
+            return name
     return inherited or "derivative"
 

@@ -25,7 +25,7 @@ from answers.numpy_oracle import evaluate as oracle_evaluate
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
-from oracle import STEP, arrange, finite_differences
+from oracle import STEP, arrange, settled_differences
 from strategies import _Builder, dim_pools
 
 from derive import DeriveError, parse, solve
@@ -34,6 +34,8 @@ from derive.expr.unparse import unparse
 
 LAYOUTS = ("denominator", "numerator", "mixed")
 TOLERANCE = 1e-4
+POINT_ATTEMPTS = 5
+"""Points drawn before a re-check gives up on finite differences that will not settle."""
 """Largest accepted |derived - finite difference| / max(1, |finite difference|)."""
 
 Shape = tuple[object, object]
@@ -70,16 +72,22 @@ def recheck(
     """
     case = Case("property", "", "", {n: _dims_list(s) for n, s in shapes.items()}, layout,
                 text, wrt, text, text)
-    try:
-        values, sizes = random_point(case, np.random.default_rng(seed))
-    except OracleError:
-        return "recheck skipped: no point where the expression is defined"
+    rng = np.random.default_rng(seed)
+    for _attempt in range(POINT_ATTEMPTS):
+        try:
+            values, sizes = random_point(case, rng)
+        except OracleError:
+            return "recheck skipped: no point where the expression is defined"
+        with np.errstate(all="ignore"):
+            full = settled_differences(
+                lambda value: oracle_evaluate(text, {**values, wrt: value}, sizes),  # noqa: B023
+                values[wrt], TOLERANCE / 10,
+            )
+        if full is not None:
+            break
+    else:
+        return "recheck skipped: finite differences do not settle at any drawn point"
     with np.errstate(all="ignore"):
-        full = finite_differences(
-            lambda value: oracle_evaluate(text, {**values, wrt: value}, sizes), values[wrt]
-        )
-        if not np.all(np.isfinite(full)):
-            return "recheck skipped: finite differences undefined at the point"
         function_scale = float(np.max(np.abs(oracle_evaluate(text, values, sizes))))
         expected = arrange(full, layout)
         if expected is None:
