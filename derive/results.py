@@ -9,27 +9,22 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from derive import arguments
 from derive.engine import DEFAULT_SEED, derive_exercise
-from derive.engine.chain import derive_chain
-from derive.engine.chain_explain import explain_chain
 from derive.engine.steps import Derivation, Layout
 from derive.errors import SpecError, within_limits
 from derive.expr.nodes import Dim
 from derive.expr.termtext import poly_to_text
 from derive.expr.unparse import unparse
 from derive.problem import make_problem
-from derive.problem.chain import make_chain
-from derive.problem.index import parse_index
-from derive.render.context import derivation_context
 from derive.render.documents import render_snippet
 from derive.render.notation import Notation
-from derive.render.vectorize import vectorization_context
-from derive.vectorization.explain import Vectorized, explain
-from derive.vectorization.solve import DEFAULT_SEED as VECTORIZE_SEED
-from derive.vectorization.solve import vectorize_problem
+from derive.vectorization import DEFAULT_SEED as VECTORIZE_SEED
+
+if TYPE_CHECKING:
+    from derive.vectorization.explain import Vectorized
 
 LAYOUTS = tuple(layout.value for layout in Layout)
 
@@ -93,6 +88,8 @@ class Solution(Result):
         return unparse(result) if result is not None else None
 
     def context(self) -> dict[str, Any]:
+        from derive.render.context import derivation_context  # keeps start-up fast
+
         return derivation_context(self.derivation, self.notation)
 
     def fields(self) -> dict[str, Any]:
@@ -155,6 +152,8 @@ class Vectorization(Result):
         return [unparse(e) for e in self.vectorized.work.equivalent]
 
     def context(self) -> dict[str, Any]:
+        from derive.render.vectorize import vectorization_context  # keeps start-up fast
+
         return vectorization_context(self.vectorized, self.notation)
 
     def fields(self) -> dict[str, Any]:
@@ -229,6 +228,11 @@ def solve(  # noqa: PLR0913 - keyword-only options of the public API, all defaul
                         hint="remove 'element' or the definitions")
     with within_limits():
         if let:
+            # imported here to keep start-up fast: most calls have no intermediates
+            from derive.engine.chain import derive_chain
+            from derive.engine.chain_explain import explain_chain
+            from derive.problem.chain import make_chain
+
             problem, definitions = make_chain(expr, list(let), shapes, assume, functions)
             work = derive_chain(problem, definitions, wrt, Layout(layout), name=name, seed=seed)
             return Solution(explain_chain(work), Notation(notation))
@@ -267,6 +271,11 @@ def vectorize(
         ...           shapes={"A": ["p", "m"], "B": ["p", "n"]}).result
         'A.T @ B'
     """
+    # imported here to keep start-up fast: `derive solve` never vectorizes
+    from derive.problem.index import parse_index
+    from derive.vectorization.explain import explain
+    from derive.vectorization.solve import vectorize_problem
+
     index_expr = arguments.text("index_expr", index_expr)
     if isinstance(free, str):
         names = [n.strip() for n in free.split(",") if n.strip()]

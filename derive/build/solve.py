@@ -19,9 +19,10 @@ from derive.engine.steps import Derivation
 from derive.errors import DeriveError, Span, SpecErrors, within_limits
 from derive.expr.nodes import Expr
 from derive.spec.model import AnyItem, Exercise, ExerciseSet, IndexItem, Item, KindName
+from derive.vectorization import DEFAULT_SEED
 from derive.vectorization.answer import check_index_answer
 from derive.vectorization.explain import Vectorized, explain
-from derive.vectorization.solve import DEFAULT_SEED, vectorize_problem
+from derive.vectorization.solve import vectorize_problem
 
 Solved = Derivation | Vectorized
 """What solving an item gives: a derivation (derivative or chain) or a vectorization."""

@@ -1,5 +1,6 @@
-"""Render one solved question (a derivation or a vectorization) as a text, Markdown or LaTeX
-snippet through the Jinja templates; whole handouts are rendered by `derive.build.documents`."""
+"""Render one solved question (a derivation or a vectorization) as text, or as a Markdown or
+LaTeX snippet through the Jinja templates; whole handouts are rendered by
+`derive.build.documents`."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from derive.render.env import make_env, render_template
+from derive.render.text import solution_text, vectorization_text
 
-_FOLDERS = {"text": ("text", "txt"), "md": ("markdown", "md"), "tex": ("latex", "tex")}
+_FOLDERS = {"md": ("markdown", "md"), "tex": ("latex", "tex")}
 _TEMPLATES = {"derivative": "solution", "vectorize": "vectorize"}
+_TEXT = {"derivative": solution_text, "vectorize": vectorization_text}
 
 
 def render_snippet(
@@ -18,6 +20,10 @@ def render_snippet(
 ) -> str:
     """One worked solution of `kind` ('derivative' or 'vectorize') in `fmt` ('text', 'md' or
     'tex'), from its template variables."""
+    if fmt == "text":
+        return _TEXT[kind](context)
+    from derive.render.env import make_env, render_template  # keeps start-up fast (Jinja)
+
     folder, ext = _FOLDERS[fmt]
     name = f"{_TEMPLATES[kind]}.{ext}.j2"
     return render_template(make_env(folder, templates), name, context, f"a {kind} solution")

@@ -34,7 +34,7 @@ def escape_tex(text: str) -> str:
 
 @lru_cache(maxsize=16)
 def make_env(kind: str, override: Path | None = None) -> jinja2.Environment:
-    """The environment for `kind` ('markdown', 'latex' or 'text'); `override` is searched first.
+    """The environment for `kind` ('markdown' or 'latex'); `override` is searched first.
 
     Environments are kept, so templates compile once per process, not once per document.
     """

@@ -6,3 +6,6 @@ public API (`derive.results`) wraps both.
 """
 
 from __future__ import annotations
+
+DEFAULT_SEED = 7
+"""The seed of a vectorization's numeric check."""

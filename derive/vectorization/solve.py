@@ -18,10 +18,10 @@ from derive.expr.nodes import Dim, Expr, Transpose, children
 from derive.expr.terms import Poly
 from derive.expr.unparse import unparse
 from derive.problem.index import IndexProblem
+from derive.vectorization import DEFAULT_SEED
 from derive.vectorization.check import Check, check_forms
 from derive.vectorization.rewrite import rewrites
 
-DEFAULT_SEED = 7
 MAX_EQUIVALENT = 4
 
 
