@@ -6,7 +6,6 @@ not pay for the build machinery.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any, Protocol
@@ -96,6 +95,8 @@ class _Rendered(Protocol):
 def _emit(result: _Rendered, fmt: str) -> None:
     """Print a solved exercise in one of the --format choices."""
     if fmt == "json":
+        import json  # imported here to keep start-up fast
+
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
     renderers = {"md": result.to_markdown, "tex": result.to_latex, "text": result.to_text}

@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import tempfile
-import traceback
 from collections.abc import Sequence
 from types import FrameType
 
@@ -32,6 +30,9 @@ def _terminate(_signum: int, _frame: FrameType | None) -> None:
 
 def _debug_dump(error: BaseException) -> str:
     """Write the traceback of an unexpected error to a fresh file a user can attach to a report."""
+    import tempfile  # imported here to keep start-up fast: only a bug needs it
+    import traceback
+
     text = "".join(traceback.format_exception(error))
     handle, path = tempfile.mkstemp(prefix="derive-internal-error-", suffix=".txt")
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
