@@ -189,14 +189,18 @@ def _(expr: Mul, row: str | None, col: str | None, ctx: ExpansionContext) -> Pol
 
 @_expand.register
 def _(expr: Div, row: str | None, col: str | None, ctx: ExpansionContext) -> Poly:
-    numerator = _expand(expr.left, row, col, ctx)
+    left_scalar = is_scalar(ctx.shape(expr.left))
+    right_scalar = is_scalar(ctx.shape(expr.right))
+    numerator = _expand(expr.left, None if left_scalar else row, None if left_scalar else col, ctx)
     divisor = constant_value(expr.right)
     if divisor is not None:
         if divisor.value == 0:
             raise UnsupportedError("division by zero", span=expr.span,
                                    hint="divide by a non-zero number or a scalar expression")
         return scale(numerator, 1 / Fraction(divisor.value))
-    denominator = _expand(expr.right, None, None, ctx)
+    denominator = _expand(
+        expr.right, None if right_scalar else row, None if right_scalar else col, ctx
+    )
     return multiply(as_factor(numerator), power(denominator, Fraction(-1)))
 
 

@@ -56,9 +56,11 @@ def term_expr(term: MatrixTerm) -> Expr:
 
 
 def build_sum(terms: list[MatrixTerm]) -> Expr:
-    """Add terms into one expression; the empty sum is 0."""
+    """Add terms into one expression, a positive term first (b - a, not -a + b); the empty sum
+    is 0."""
+    first = next((i for i, t in enumerate(terms) if t.coeff > 0), 0)
     result: Expr | None = None
-    for term in terms:
+    for term in terms[first : first + 1] + terms[:first] + terms[first + 1 :]:
         body = term_expr(term)
         if result is None:
             result = Neg(body) if term.coeff < 0 else body

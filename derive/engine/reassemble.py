@@ -127,8 +127,11 @@ def _tensor(factor: Factor, ctx: _Context) -> Tensor:
             return Tensor(size_expr(dim), ())
         case Group(poly=poly):
             return reassemble_factor(poly, ctx)
-        case Apply(func=func, source=Written(expr=expr, axes=(rows, cols)), kind=kind):
-            # The user's own sub-expression: f(W @ x + b) rather than a rebuilt argument.
+        case Apply(func=func, arg=arg, source=Written(expr=expr, axes=(rows, cols)), kind=kind) if (
+            set(free_indices(arg)) == {i for i in (rows, cols) if i is not None}
+        ):
+            # The user's own sub-expression: f(W @ x + b) rather than a rebuilt argument (not
+            # when its entry no longer depends on the axes, as tanh(ones(m)) whose entry is 1).
             applied = Call(func, (expr,), kind=kind)
             if rows is None and cols is not None:
                 return Tensor(Transpose(applied), (cols,))

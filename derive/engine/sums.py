@@ -1,8 +1,8 @@
 """Summation removal: collapse Kronecker deltas against summed indices.
 
-`Σ_k A_ik δ_kj = A_ij`; `Σ_k δ_kk = n`; a delta between two free indices stays (it becomes `I`
-or `diag` in matrix form). Works inside groups and function arguments too, then merges terms
-that differ only in their coefficient.
+`Σ_k A_ik δ_kj = A_ij`; `δ_kk = 1`, so `Σ_k δ_kk = n`; a delta between two free indices stays
+(it becomes `I` or `diag` in matrix form). Works inside groups and function arguments too,
+then merges terms that differ only in their coefficient.
 """
 
 from __future__ import annotations
@@ -69,9 +69,9 @@ def _collapse(term: Term, space: IndexSpace) -> Term:
             a, b = factor.a, factor.b
             others = term.factors[:position] + term.factors[position + 1 :]
             if a == b:
-                size: tuple[Factor, ...] = (Size(space.dim(a)),) if a in term.summed else ()
-                summed = tuple(i for i in term.summed if i != a)
-                term = Term(term.coeff, others + size, summed)
+                # δ_kk = 1 for every k; a sum over k that nothing else mentions becomes its
+                # range below (Σ_k δ_kk = n), while Σ_k x_k δ_kk stays Σ_k x_k.
+                term = Term(term.coeff, others, term.summed)
             elif b in term.summed or a in term.summed:
                 gone, kept = (b, a) if b in term.summed else (a, b)
                 summed = tuple(i for i in term.summed if i != gone)

@@ -165,16 +165,7 @@ class _Inference:
             case MatMul(left=left, right=right):
                 return self.matmul(expr, left, right)
             case Div(left=left, right=right):
-                left_shape, right_shape = self.shape(left), self.shape(right)
-                if not is_scalar(right_shape):
-                    raise self.fail(
-                        expr,
-                        f"cannot divide by {self.described(right, right_shape)}: the divisor "
-                        "must be a scalar",
-                        hint="for an inverse matrix write 'inv(...)'; for entrywise division "
-                        "multiply by '... ** -1'",
-                    )
-                return left_shape
+                return self.divide(expr, left, right)
             case Pow(base=base, exponent=exponent):
                 return self.power(expr, base, exponent)
             case Call(kind=str(kind), args=(arg,)):
@@ -219,6 +210,23 @@ class _Inference:
         raise self.fail(
             expr,
             f"cannot multiply {self.described(left, left_shape)} entrywise by "
+            f"{self.described(right, right_shape)}: shapes differ",
+            hint,
+        )
+
+    def divide(self, expr: Expr, left: Expr, right: Expr) -> Shape:
+        """'/' divides entrywise, as '*' multiplies: by a scalar, or by an equal shape."""
+        left_shape, right_shape = self.shape(left), self.shape(right)
+        if is_scalar(right_shape) or left_shape == right_shape:
+            return left_shape
+        if is_scalar(left_shape):
+            return right_shape
+        hint = "'/' divides entrywise by a scalar or an array of the same shape"
+        if right_shape[0] == right_shape[1]:
+            hint = "for the inverse of a matrix write 'inv(...)'"
+        raise self.fail(
+            expr,
+            f"cannot divide {self.described(left, left_shape)} entrywise by "
             f"{self.described(right, right_shape)}: shapes differ",
             hint,
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
-from derive.engine.textbook import Rewriter
+from derive.engine.normalize import Rewriter
 from derive.errors import DeriveError
 from derive.expr.nodes import (
     Add,

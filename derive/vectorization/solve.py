@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from derive.engine.matrixterms import MatrixTerm
+from derive.engine.normalize import Rewriter
 from derive.engine.reassemble import reassemble, to_expr
 from derive.engine.sums import remove_sums
-from derive.engine.textbook import Rewriter, textbook_form
+from derive.engine.textbook import textbook_form
 from derive.errors import UnsupportedError, VerificationError
 from derive.expr.nodes import Dim, Expr, Transpose, children
 from derive.expr.terms import Poly

@@ -166,7 +166,7 @@ class _Evaluator:
             with np.errstate(all="ignore"):
                 return np.asarray(np.power(left, power), dtype=np.float64)
         if isinstance(op, ast.Div):
-            if right.shape != (1, 1) and right.shape != left.shape:
+            if (1, 1) not in (left.shape, right.shape) and right.shape != left.shape:
                 raise OracleError(f"/ of {left.shape} by {right.shape}")
             if self.strict and np.any(right == 0):
                 raise DomainError("division by zero", frozenset())

@@ -599,16 +599,26 @@ BAD_INPUTS = [
         "hint: for the matrix product use '@'",
     ),
     case(
-        "divide-by-vector",
+        "divide-by-other-shape",
         "x / y",
-        {"x": ["n"], "y": ["n"]},
+        {"x": ["n"], "y": ["m"]},
         None,
         ShapeError,
-        "error: col 3: cannot divide by y (n×1): the divisor must be a scalar\n"
+        "error: col 3: cannot divide x (n×1) entrywise by y (m×1): shapes differ\n"
         "    x / y\n"
         "      ^\n"
-        "hint: for an inverse matrix write 'inv(...)'; "
-        "for entrywise division multiply by '... ** -1'",
+        "hint: '/' divides entrywise by a scalar or an array of the same shape",
+    ),
+    case(
+        "divide-by-matrix",
+        "x / A",
+        {"x": ["n"], "A": ["n", "n"]},
+        None,
+        ShapeError,
+        "error: col 3: cannot divide x (n×1) entrywise by A (n×n): shapes differ\n"
+        "    x / A\n"
+        "      ^\n"
+        "hint: for the inverse of a matrix write 'inv(...)'",
     ),
     case(
         "exponent-symbol",
