@@ -10,7 +10,7 @@ from __future__ import annotations
 from derive.engine.explain import explain
 from derive.engine.solve import DEFAULT_SEED, Work, derive_derivative, to_derivation
 from derive.engine.steps import Derivation, Layout
-from derive.errors import SpecError
+from derive.errors import DeriveError, SpecError, UnsupportedError
 from derive.problem import Problem
 
 
@@ -37,10 +37,38 @@ def derive_exercise(
     Raises:
         DeriveError: no rule or matrix form for a construct, or a failed numeric check.
     """
-    work = derive_derivative(problem, wrt, layout, name=name, seed=seed)
+    try:
+        work = derive_derivative(problem, wrt, layout, name=name, seed=seed)
+    except UnsupportedError as error:
+        if element is not None:
+            raise
+        chained = _through_intermediates(problem, wrt, layout, name, seed)
+        if chained is None:
+            raise error from None
+        return chained
     if element is not None:
         _check_element(work, element)
     return to_derivation(work, explain(work, element))
+
+
+def _through_intermediates(
+    problem: Problem, wrt: str, layout: Layout, name: str | None, seed: int
+) -> Derivation | None:
+    """The derivation by the chain rule over intermediates derive names itself (M = X Xᵀ), for
+    what has no direct matrix form; None when there is nothing to name or that fails too."""
+    # imported here to keep start-up fast: most derivatives need no intermediates
+    from derive.engine.chain import derive_chain
+    from derive.engine.chain_explain import explain_chain
+    from derive.engine.intermediates import name_intermediates
+
+    rewritten, definitions = name_intermediates(problem, wrt)
+    if not definitions:
+        return None
+    try:
+        work = derive_chain(rewritten, definitions, wrt, layout, name=name, seed=seed)
+    except DeriveError:
+        return None
+    return explain_chain(work)
 
 
 def _check_element(work: Work, element: tuple[int, ...]) -> None:

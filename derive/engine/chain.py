@@ -15,14 +15,16 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from derive.engine.cost import cost
 from derive.engine.differentiate import Variable, differentiate
 from derive.engine.evaluate import Array, Sizes, evaluate
 from derive.engine.index import ExpansionContext, IndexAllocator, expand_indices
+from derive.engine.normalize import Rewriter
 from derive.engine.reassemble import reassemble
 from derive.engine.solve import arrangement_for, output_name, raise_unverified, shaped
 from derive.engine.steps import Layout, Verification
 from derive.engine.sums import remove_sums
-from derive.engine.textbook import simplify, textbook_form
+from derive.engine.textbook import refine, simplify, textbook_form
 from derive.engine.verify import (
     Axes,
     Claims,
@@ -196,7 +198,8 @@ class _Chain:
                 self.expansions[definition.name] = expand_indices(
                     definition.expr, *self.own[definition.name], self.ctx)
         self.links: list[Link] = []
-        self.symmetric = frozenset(n for n, p in problem.assumptions.items() if "symmetric" in p)
+        assumed = frozenset(n for n, p in problem.assumptions.items() if "symmetric" in p)
+        self.symmetric = _symmetric_intermediates(definitions, self.shapes, assumed)
 
     def space(self) -> IndexSpace:
         return IndexSpace(dict(self.allocator.ranges))
@@ -249,8 +252,9 @@ class _Chain:
         space = self.space()
         matrix_shape = tuple(space.dim(i) if i else 1 for i in arrangement)
         terms = reassemble(element, *arrangement, self.shapes, space)
-        forms = _Forms(shaped(fold(textbook_form(terms, self.shapes, self.symmetric),
-                                   self.definitions), *matrix_shape))
+        forms = _Forms(shaped(_folded(textbook_form(terms, self.shapes, self.symmetric),
+                                      self.definitions, self.shapes, self.symmetric),
+                              *matrix_shape))
         if is_scalar(self.problem.shape) and self.dependent:
             gradient, forms.deltas = self.backprop(arrangement)
             forms.backprop = shaped(gradient, *matrix_shape)
@@ -259,6 +263,9 @@ class _Chain:
         forms.substituted = shaped(_simplified(substitute(forms.intermediate, substitutions),
                                                self.problem.shapes, self.symmetric),
                                    *matrix_shape)
+        if cost(forms.substituted) < cost(forms.intermediate):
+            # The names did not help (A M⁻ᵀ B with M = A X B is X⁻ᵀ): print the shorter form.
+            forms.intermediate = forms.substituted
         return forms
 
     def backprop(
@@ -276,8 +283,9 @@ class _Chain:
             pieces = [self.local(user, v, self.own[v]) if user == self.output.name
                       else self.through_delta(user, v, self.own[v]) for user in users[v]]
             poly = remove_sums(add(*pieces), space)
-            form = fold(textbook_form(reassemble(poly, *self.own[v], shapes, space), shapes,
-                                      self.symmetric), self.definitions)
+            form = _folded(textbook_form(reassemble(poly, *self.own[v], shapes, space), shapes,
+                                         self.symmetric), self.definitions, shapes,
+                           self.symmetric)
             deltas.append((delta_name(v), _inline_constants(form, deltas, shapes,
                                                              self.symmetric)))
         pieces = []
@@ -287,8 +295,8 @@ class _Chain:
                    for user in _direct_users(self.definitions, self.dependent, self.wrt)]
         terms = reassemble(remove_sums(add(*pieces), space), *arrangement, shapes, space)
         gradient = _inline_constants(
-            fold(textbook_form(terms, shapes, self.symmetric), self.definitions), deltas,
-            shapes, self.symmetric,
+            _folded(textbook_form(terms, shapes, self.symmetric), self.definitions, shapes,
+                    self.symmetric), deltas, shapes, self.symmetric,
         )
         return gradient, [(n, form) for n, form in deltas if not isinstance(form, Number)]
 
@@ -333,6 +341,24 @@ class _Chain:
 SIMPLIFY_LIMIT = 400
 """Largest substituted answer (in nodes) that is simplified again; a deep chain's substituted
 form repeats every layer and is only shown, so it is kept as substitution gives it."""
+
+
+def _symmetric_intermediates(definitions: Sequence[Definition], shapes: Mapping[str, Shape],
+                             assumed: frozenset[str]) -> frozenset[str]:
+    """The assumed-symmetric names plus the intermediates symmetric by construction (G = XᵀX),
+    so that Gᵀ prints as G in forms written with the intermediates."""
+    symmetric = set(assumed)
+    for definition in definitions:
+        if Rewriter(shapes, frozenset(symmetric)).is_symmetric(definition.expr):
+            symmetric.add(definition.name)
+    return frozenset(symmetric)
+
+
+def _folded(expr: Expr, definitions: Sequence[Definition], shapes: Mapping[str, Shape],
+            symmetric: frozenset[str]) -> Expr:
+    """The intermediates' names written back in, then the textbook rules again: the names can
+    meet their own derivatives (a / a, (1 - p) / (1 - p))."""
+    return refine(fold(expr, definitions), shapes, symmetric)
 
 
 def _simplified(expr: Expr, shapes: Mapping[str, Shape], symmetric: frozenset[str]) -> Expr:

@@ -158,7 +158,9 @@ def _answer(work: ChainWork) -> Step:
 
 
 def _check(work: ChainWork) -> Step:
-    extra = "; declared functions are replaced by random smooth functions"
+    extra = "; declared functions are replaced by random smooth functions" if (
+        work.problem.functions
+    ) else ""
     forms = "every form above (of the fully substituted expression)"
     return Step(StepKind.CHECK, "Check numerically", check_prose(work.verification, forms, extra),
                 ())

@@ -74,7 +74,8 @@ class Definition:
     text: str
     expr: Expr
     shape: Shape
-
+    introduced: bool = False
+    """Named by derive (`derive.engine.intermediates`), not written by the user."""
 
 
 def _check_order(parsed: Sequence[tuple[str, str, Expr]], lets: Sequence[str]) -> None:
