@@ -55,6 +55,18 @@ def shapes(value: object) -> Mapping[str, Sequence[int | str]] | None:
     return value
 
 
+def ranges(value: object) -> Mapping[str, int | str] | None:
+    """Index -> dimension."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, int | str) and not isinstance(v, bool)
+        for k, v in value.items()
+    ):
+        raise _fail("ranges", "a mapping of index names to dimensions, e.g. {'i': 'n'}", value)
+    return value
+
+
 def assumptions(value: object) -> Mapping[str, str | Sequence[str]] | None:
     """Symbol -> property or list of properties."""
     if value is None:

@@ -248,6 +248,7 @@ def vectorize(
     free: str | Sequence[str],
     *,
     shapes: Mapping[str, Sequence[Dim]] | None = None,
+    ranges: Mapping[str, Dim] | None = None,
     seed: int = VECTORIZE_SEED,
 ) -> Vectorization:
     """Write an entry formula in index notation as a matrix expression, with worked steps.
@@ -258,6 +259,8 @@ def vectorize(
             gives a column vector, none a scalar.
         shapes: symbol -> dimensions as for `derive.solve` (``["n"]`` column vector,
             ``["m", "n"]`` matrix); undeclared names are scalars.
+        ranges: index -> dimension, for an index that no entry gives a range to, such as
+            ``{"i": "n"}`` for ``delta(i, j) * s``.
         seed: the random seed of the numeric check.
 
     Returns:
@@ -284,7 +287,8 @@ def vectorize(
     for index in names:
         arguments.name("free", index)
     with within_limits():
-        problem = parse_index(index_expr, names, arguments.shapes(shapes))
+        problem = parse_index(index_expr, names, arguments.shapes(shapes),
+                              arguments.ranges(ranges))
         work = vectorize_problem(problem, arguments.seed(seed))
         return Vectorization(explain(work))
 

@@ -17,9 +17,11 @@ from derive.cli.options import (
     format_option,
     notation_option,
     pairs,
+    range_option,
     read_assumptions,
     read_element,
     read_expression,
+    read_ranges,
     read_shapes,
     shape_option,
     symbol_options,
@@ -161,16 +163,18 @@ def check_command(paths: tuple[Path, ...]) -> None:
               help="The free indices naming the entry result[i, j]: two for a matrix, one for a "
               "column vector, none (omit) for a scalar.")
 @shape_option
+@range_option
 @format_option
 def vectorize_command(index_expr: str, free: str, shapes: list[tuple[str, str]],
-                      fmt: str) -> None:
+                      ranges: list[tuple[str, str]], fmt: str) -> None:
     """Write the index expression INDEX_EXPR ('-' reads stdin) in matrix form, checked.
 
     Example: derive vectorize 'sum(A[i,k] * B[k,j], k)' --free i,j --shape A=m,p --shape B=p,n
     """
     from derive.results import vectorize  # imported here to keep start-up fast
 
-    _emit(vectorize(read_expression(index_expr), free, shapes=read_shapes(shapes)), fmt)
+    _emit(vectorize(read_expression(index_expr), free, shapes=read_shapes(shapes),
+                    ranges=read_ranges(ranges)), fmt)
 
 
 @cli.command("schema")

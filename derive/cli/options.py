@@ -69,6 +69,21 @@ def symbol_options(command: F) -> F:
     return shape_option(command)
 
 
+def read_ranges(pairs: list[tuple[str, str]]) -> dict[str, int | str]:
+    return {name: int(text) if text.isdigit() and len(text) <= 100 else text
+            for name, text in pairs}
+
+
+def range_option(command: F) -> F:
+    """--range INDEX=DIM, repeatable, each index once."""
+    return click.option(
+        "--range", "ranges", multiple=True, metavar="INDEX=DIM",
+        callback=pairs("--range", "INDEX=DIM", "e.g. i=n"),
+        help="Range of an index that no entry gives a range to, e.g. i=n for "
+        "'delta(i, j) * s'. Repeatable.",
+    )(command)
+
+
 def shape_option(command: F) -> F:
     """--shape NAME=DIMS, repeatable, each name once."""
     return click.option(

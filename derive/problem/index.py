@@ -59,7 +59,8 @@ class IndexProblem:
 
 
 def parse_index(
-    text: str, free: Sequence[str], shapes: Mapping[str, Sequence[Dim]] | None = None
+    text: str, free: Sequence[str], shapes: Mapping[str, Sequence[Dim]] | None = None,
+    ranges: Mapping[str, Dim] | None = None,
 ) -> IndexProblem:
     """Parse and check an index expression.
 
@@ -67,6 +68,8 @@ def parse_index(
         text: e.g. ``"sum(A[i,k] * B[k,j], k)"``.
         free: the free indices, naming the entry ``result[i, j]`` (at most two).
         shapes: symbol -> dimensions, as for `derive.solve`.
+        ranges: index -> dimension, for indices no entry gives a range to
+            (``delta(i, j) * s`` with ``{"i": "n"}``).
 
     Returns:
         The checked problem.
@@ -82,11 +85,14 @@ def parse_index(
     """
     check_text(text, INDEX)
     declared = {name: check_dims(name, dims) for name, dims in (shapes or {}).items()}
+    given = {index: check_dims(f"range of {index}", [dim])[0] for index, dim in
+             (ranges or {}).items()}
     free = _check_free(free)
     tree = python_tree(text, INDEX)
-    converter = _Converter(text, declared, free, _index_names(tree) | set(free))
+    converter = _Converter(text, declared, free, _index_names(tree) | set(free), given)
     poly = converter.convert(tree, 0)
     _check_declared(text, declared, converter.symbols)
+    _check_given(given, converter.written)
     ranges = converter.ranges.resolve()
     _check_indices(text, poly, free, converter)
     all_shapes = dict(sorted({**{s: SCALAR for s in converter.symbols}, **declared}.items()))
@@ -136,6 +142,14 @@ def _index_names(node: ast.expr) -> set[str]:
     return found
 
 
+def _check_given(given: Mapping[str, Dim], written: set[str]) -> None:
+    for index in given:
+        if index not in written:
+            listing = ", ".join(f"'{n}'" for n in sorted(written)) or "no indices"
+            raise SpecError(f"range given for index '{index}', which the expression does not use",
+                            hint=f"the expression uses {listing}")
+
+
 def _check_declared(text: str, declared: Mapping[str, Shape], used: Mapping[str, Span]) -> None:
     for name in declared:
         if name in used:
@@ -172,9 +186,11 @@ class _Converter:
     """Maps whitelisted `ast` nodes to index-form polynomials, recording index ranges."""
 
     def __init__(self, text: str, declared: Mapping[str, Shape], free: tuple[str, ...],
-                 index_names: set[str]) -> None:
+                 index_names: set[str], given: Mapping[str, Dim]) -> None:
         self.text = text
         self.declared = declared
+        self.given = given
+        self.written: set[str] = set()
         self.free = free
         self.index_names = index_names
         self.scopes: list[dict[str, str]] = []
@@ -288,7 +304,7 @@ class _Converter:
         if not isinstance(item, ast.Name):
             raise self.fail(item, f"an index must be a name, not '{self.segment(item)}'",
                             "use index names such as i, j, k; fixed entries are not supported")
-        name = item.id
+        name = written = item.id
         if name in self.declared or name in ELEMENTWISE_FUNCTIONS or name in _KEYWORDS:
             raise self.fail(item, f"'{name}' is a symbol or function, not an index",
                             "use a different index name, such as i, j or k")
@@ -297,6 +313,10 @@ class _Converter:
                 name = scope[name]
                 break
         self.ranges.seen(name, self.span(item))
+        self.written.add(written)
+        if written in self.given:
+            self.ranges.use(name, self.given[written], self.span(item),
+                            f"range {written}={self.given[written]}")
         return name
 
     def unknown(self, node: ast.expr, name: str) -> DeriveError:

@@ -104,14 +104,19 @@ def check_index(
     free: list[str],
     free_node: yaml.Node | None,
     shapes: Mapping[str, Sequence[Dim]],
+    ranges: tuple[Mapping[str, Dim], yaml.Node | None] = ({}, None),
 ) -> IndexProblem | DeriveError:
-    """Parse and check an index expression; the error is placed in the index or at `free`."""
+    """Parse and check an index expression; the error is placed in the index, at `free` or at
+    `ranges`."""
     text, lead = normalize(str(node.value))
+    given, ranges_node = ranges
     try:
-        return parse_index(text, free, shapes)
+        return parse_index(text, free, shapes, given)
     except DeriveError as error:
         if error.span is None and isinstance(error, SpecError) and "free ind" in error.message:
             return source.error(error.message, free_node, hint=error.hint)
+        if error.span is None and ranges_node is not None and "range" in error.message:
+            return source.error(error.message, ranges_node, hint=error.hint)
         if error.span is None:
             return source.error(error.message, node, hint=error.hint)
         return source.place(error, node, lead)
@@ -140,7 +145,17 @@ def check_index_item(
     text, lead = normalize(str(raw["index"]))
     named = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
     declared = {name: dims for name, (_, dims) in shapes.items() if name in named}
-    checked = check_index(report.source, node, free, free_node, declared)
+    given = raw.get("ranges") or {}
+    if not isinstance(given, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, int | str) and not isinstance(v, bool)
+        for k, v in given.items()
+    ):
+        report.fail(f"'ranges' in {item.where} must map index names to dimensions",
+                    (*path, "ranges"), hint="write 'ranges: {i: n}'")
+        levels[-1].complete = False
+        return None
+    ranges_node = report.source.values.get((*path, "ranges"))
+    checked = check_index(report.source, node, free, free_node, declared, (given, ranges_node))
     if isinstance(checked, DeriveError):
         report.errors.append(checked)
         levels[-1].complete = False

@@ -69,6 +69,9 @@ class QuestionSpec(BaseModel):
     free: FreeField | None = Field(
         None, description="vectorize: the free indices naming the entry, e.g. [i, j] or 'i,j'"
     )
+    ranges: dict[str, DimValue] | None = Field(
+        None, description="vectorize: ranges of indices no entry gives a range to, e.g. {i: n}"
+    )
     layout: LayoutName | None = Field(None, description="overrides the spec's layout")
     element: list[PositiveInt] | None = Field(
         None, min_length=1, max_length=2, description="1-based indices of one entry to derive"

@@ -112,7 +112,7 @@ def _reorder(work: Work, output: Symbol) -> Step:
     flipped = sorted({name for _, names in terms for name in names})
     prose: list[str | Math] = [
         "Scalars commute, so order each product so that every summed index sits between the "
-        "two factors that share it, like matching colours: the second index of one factor is "
+        "two factors that share it, as in a chain: the second index of one factor is "
         "the first index of the next.",
     ]
     if _has_delta(work.problem.poly):
