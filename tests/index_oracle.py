@@ -84,6 +84,24 @@ class _Evaluator:
         for node in ast.walk(tree):
             if isinstance(node, ast.Subscript):
                 self._infer(node)
+        self._through_deltas(tree)
+
+    def _through_deltas(self, tree: ast.expr) -> None:
+        """delta(i, j) gives j the range of i (and i that of j)."""
+        pairs = [
+            _index_names(ast.Tuple(elts=node.args))
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id == "delta" and len(node.args) == 2
+        ]
+        changed = True
+        while changed:
+            changed = False
+            for first, second in pairs:
+                for known, other in ((first, second), (second, first)):
+                    if known in self.ranges and other not in self.ranges:
+                        self.ranges[other] = self.ranges[known]
+                        changed = True
 
     # -- ranges and einsum letters
 
@@ -143,7 +161,14 @@ class _Evaluator:
             if inner.shape[0] != inner.shape[1]:
                 raise IndexOracleError(f"inv of a non-square {inner.shape} matrix")
             return np.asarray(np.linalg.inv(inner), dtype=np.float64)
-        raise IndexOracleError(f"cannot index {ast.unparse(node)!r}")
+        # Any other matrix expression (softmax(u), A @ X @ B) is evaluated by the independent
+        # numpy oracle of the expression language.
+        from answers.numpy_oracle import OracleError, evaluate
+
+        try:
+            return evaluate(ast.unparse(node), self.values)
+        except OracleError as error:
+            raise IndexOracleError(f"cannot index {ast.unparse(node)!r}: {error}") from error
 
     @staticmethod
     def _vector(base: Array, node: ast.Subscript) -> Array:
@@ -248,7 +273,17 @@ class _Evaluator:
             inner = self.run(node.args[0])
             with np.errstate(all="ignore"):
                 return Named(np.asarray(ELEMENTWISE[name](inner.data)), inner.indices)
-        raise IndexOracleError(f"unknown function {name!r}")
+        # A scalar matrix function with no index inside (det(A @ X @ B), logdet(X), tr(A)) is a
+        # plain number: the numpy oracle evaluates it.
+        from answers.numpy_oracle import OracleError, evaluate
+
+        try:
+            value = evaluate(ast.unparse(node), self.values)
+        except OracleError as error:
+            raise IndexOracleError(f"unknown function {name!r}: {error}") from error
+        if value.shape != (1, 1):
+            raise IndexOracleError(f"{ast.unparse(node)!r} is not a scalar")
+        return Named(np.asarray(value[0, 0]), ())
 
     def summed(self, body: Named, over: Sequence[str]) -> Named:
         for name in over:
