@@ -120,7 +120,7 @@ def test_against_explicit_loops() -> None:
         ("A[i]", "i", "takes two indices"),
         ("A", "", "needs indices"),
         ("delta(i, j)", "i,j", "differ"),
-        ("delta(i, q)", "i,q", "no range"),
+        ("delta(p, q)", "p,q", "no range"),
         ("A[i,j] @ B[j,l]", "i,l", "unsupported operator"),
         ("A[i,j", "i,j", "cannot parse"),
     ],

@@ -377,11 +377,14 @@ def _reassembly_tensor(work: Work) -> Step:
         if unused:
             intro += ["The other entries do not depend on "] + _join(
                 [Math(Symbol(i)) for i in unused]
-            ) + [". "]
-        intro += ["So the non-zero entries form a matrix ", Math(Symbol("G")), " indexed by "]
+            ) + [", so they repeat along it; by the usual convention we keep one copy. "
+                 if len(unused) == 1 else
+                 ", so they repeat along them; by the usual convention we keep one copy. "]
+        compact_shape = _shape(work, work.compact.expr)
+        what = "matrix" if 1 not in compact_shape else "vector"
+        intro += [f"So the non-zero entries form a {what} ", Math(Symbol("G")), " indexed by "]
         prose += intro + _join([Math(Symbol(i)) for i in kept])
         prose.append(", the compact form of the derivative.")
-        compact_shape = tuple(work.space.dim(i) for i in kept)
         equations.append(Relation((Symbol("G"), work.compact.expr)))
         equations.append(ShapeOf(Symbol("G"), compact_shape))
     else:

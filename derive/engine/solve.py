@@ -229,14 +229,18 @@ def _compact(
         remaining = tuple(i for i in remaining if i != gone)
     if not pairs:
         return None
+    mentioned = set(free_indices(reduced))
     if len(remaining) > 2:
         # Axes the entries do not depend on carry no information (Y = XW: G = X for every j).
-        mentioned = set(free_indices(reduced))
         remaining = tuple(i for i in remaining if i in mentioned)
     if len(remaining) > 2:
         return None
     row = remaining[0] if remaining else None
     col = remaining[1] if len(remaining) == 2 else None
+    if row is not None and col is not None and (row in mentioned) != (col in mentioned):
+        # Rows (or columns) of G that repeat: the notes keep one, in its place (d(Xv)/dX = vᵀ).
+        row, col = (row, None) if row in mentioned else (None, col)
+        remaining = (row or col,)
     try:
         matrix_terms = reassemble(reduced, row, col, problem.shapes, space)
     except UnsupportedError:
