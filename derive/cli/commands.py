@@ -22,6 +22,7 @@ from derive.cli.options import (
     read_expression,
     read_shapes,
     shape_option,
+    solve_format_option,
     symbol_options,
 )
 from derive.errors import DeriveError
@@ -53,7 +54,7 @@ def parse_command(expr: str, shapes: list[tuple[str, str]], assume: list[tuple[s
 @click.option("--layout", type=click.Choice(["numerator", "denominator", "mixed"]),
               default="denominator", show_default=True,
               help="How the derivative's entries are arranged.")
-@format_option
+@solve_format_option
 @click.option("--name", default=None, metavar="NAME", help="Name of the output in the text.")
 @click.option("--let", "lets", multiple=True, metavar="'NAME = EXPR'",
               help="Define an intermediate, e.g. --let 'a = sigmoid(M @ x)'. Repeatable and "
@@ -80,6 +81,9 @@ def solve_command(  # noqa: PLR0913 - click passes one argument per option
                      assume=read_assumptions(assume), layout=layout, name=name,
                      notation=notation, element=read_element(element), let=list(lets),
                      functions=dict(functions))
+    if fmt == "numpy":
+        click.echo(solution.to_numpy(), nl=False)
+        return
     _emit(solution, fmt)
 
 

@@ -1,0 +1,243 @@
+"""A verified derivation as a self-contained Python module that imports only numpy.
+
+`derivation_to_numpy` writes `value`, `derivative` and `check` for one derivation;
+`derivations_to_numpy` writes one module with a function triple per question of an exercise set.
+Chains compute their intermediates and then the backward pass (the deltas) as named variables;
+derivatives with three or four axes are built from the verified entry formula with `np.einsum`.
+"""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+
+from derive.engine.steps import Derivation, Layout
+from derive.errors import InternalError, SpecError
+from derive.expr.nodes import Dim, Expr
+from derive.expr.parse import parse
+from derive.expr.shapes import Shape, infer_shape, kind_of
+from derive.expr.unparse import unparse
+from derive.render.numpy_expr import ExprCoder, PolyCoder
+
+_LAYOUT_WORDS = {
+    "numerator": "numerator layout",
+    "denominator": "denominator layout",
+    "mixed": "mixed layout",
+}
+
+CONVENTIONS = '''\
+Arguments are keyword-only and named by the symbols: a scalar is a float, a column vector a 1-D
+array (an n×1 array is accepted too), a row vector or a matrix a 2-D array. A declared function
+is passed with its derivative: f and f_prime (elementwise: applied to arrays entry by entry, as
+numpy ufuncs are), h and grad_h (h takes its argument in the form above and returns a float;
+grad_h returns an array of the argument's shape), g and jac_g (g maps a 1-D array of n entries
+to one of k, jac_g returns the k×n Jacobian). value, derivative and check take the same
+arguments.
+
+derivative returns the derivative in the layout derive was asked for (README, "Layouts"):
+scalar by column vector: 1-D in denominator and mixed layout, 1×n in numerator layout; scalar
+by matrix: the matrix's shape (its transpose in numerator layout); vector by vector: the m×n
+Jacobian (n×m in denominator layout); matrix by scalar: the matrix's shape (its transpose in
+denominator layout); with three or four axes (vector by matrix, matrix by vector or matrix): an
+array whose axes are the output's then the variable's (the variable's first in denominator
+layout), entry [i, k, l] = d y_i / d X_kl. A result shaped k×1 is returned 1-D, and 1×1 as a
+float. check returns max |derivative - finite differences| / max(1, max |finite differences|),
+from central differences with one Richardson step at the given point.'''
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One derivation to export, and the suffix of its functions' names ('' for a single one)."""
+
+    suffix: str
+    derivation: Derivation
+
+
+def runtime_source() -> str:
+    """The helper functions every generated module carries (`numpy_runtime.py` below its marker).
+    """
+    from derive.render.numpy_runtime import RUNTIME_MARKER
+
+    text = files("derive.render").joinpath("numpy_runtime.py").read_text(encoding="utf-8")
+    return text.split(RUNTIME_MARKER + "\n", 1)[1].strip() + "\n"
+
+
+def derivation_to_numpy(derivation: Derivation) -> str:
+    """The module for one derivation: `value`, `derivative` and `check`.
+
+    Raises:
+        SpecError: a name cannot be a Python keyword argument.
+
+    Example:
+        >>> from derive import solve
+        >>> code = solve("x.T @ A @ x", "x", shapes={"x": ["n"], "A": ["n", "n"]}).to_numpy()
+        >>> namespace = {}
+        >>> exec(code, namespace)
+        >>> float(namespace["derivative"](A=[[1.0, 2.0], [0.0, 1.0]], x=[1.0, -1.0])[0])
+        0.0
+    """
+    d = derivation
+    title = f"The derivative of {unparse(_main(d))} with respect to {d.wrt}, exported by derive."
+    return _module(title, [Question("", derivation)])
+
+
+def derivations_to_numpy(title: str, questions: Sequence[Question]) -> str:
+    """One module for an exercise set: `value_<suffix>`, `derivative_<suffix>`, `check_<suffix>`
+    per question (`title` is a plain sentence written by derive, not user text)."""
+    return _module(title, list(questions))
+
+
+def _module(title: str, questions: list[Question]) -> str:
+    names = {n for q in questions for n in _user_names(q.derivation)}
+    np = "_np" if "np" in names else "np"
+    header = [f'"""{title}', "", CONVENTIONS, ""]
+    bodies: list[str] = []
+    for question in questions:
+        lines, summary = _functions(question, np)
+        header += summary
+        bodies.append(lines)
+    header.append('"""')
+    imports = "import numpy as np" + ("\n\n_np = np" if np == "_np" else "")
+    return "\n".join([*header, "", "from __future__ import annotations", "", imports, "", "",
+                      *bodies, runtime_source()])
+
+
+def _user_names(d: Derivation) -> set[str]:
+    names = set(d.problem.shapes) | set(d.problem.functions)
+    if d.chain is not None:
+        names |= {name for name, _ in d.chain.definitions}
+    return names
+
+
+def _refuse_keywords(names: set[str]) -> None:
+    for name in sorted(names):
+        if keyword.iskeyword(name):
+            raise SpecError(f"'{name}' cannot name a Python argument: it is a keyword",
+                            hint="rename the symbol to export numpy code")
+
+
+def _main(d: Derivation) -> Expr:
+    """The expression as written: a chain's uses the intermediates' names."""
+    if d.chain is None:
+        return d.problem.expr
+    return parse(d.problem.text, d.problem.functions)
+
+
+def _inputs(d: Derivation) -> dict[str, Shape]:
+    dims = set(d.problem.dims())
+    return {name: shape for name, shape in sorted(d.problem.shapes.items())
+            if not (shape == (1, 1) and name in dims)}
+
+
+def _form(shape: tuple[Dim, ...]) -> str:
+    if len(shape) != 2:
+        return "array"
+    return {"scalar": "scalar", "column vector": "column"}.get(kind_of(shape), "array")
+
+
+def _convert(name: str, shape: Shape) -> str:
+    rows, cols = shape
+    match kind_of(shape):
+        case "scalar":
+            return f"{name} = _scalar_arg({name!r}, {name})"
+        case "column vector":
+            return f"{name} = _column_arg({name!r}, {name}, {rows!r}, _dims)"
+    return f"{name} = _matrix_arg({name!r}, {name}, {rows!r}, {cols!r}, _dims)"
+
+
+class _Writer:
+    """The statements of one question's value and derivative."""
+
+    def __init__(self, d: Derivation, np: str) -> None:
+        self.d = d
+        inputs = _inputs(d)
+        shapes = dict(d.problem.shapes)
+        self.definitions: list[tuple[str, Expr]] = []
+        if d.chain is not None:
+            for name, expr in d.chain.definitions:
+                shapes[name] = infer_shape(expr, shapes)
+                self.definitions.append((name, expr))
+            for name, expr in d.chain.deltas:
+                shapes[name] = infer_shape(expr, shapes)
+        sizes = frozenset(set(d.problem.shapes) - set(inputs))
+        self.coder = ExprCoder(shapes, sizes, np)
+        self.inputs = inputs
+
+    def forward(self) -> list[str]:
+        return [f"{name} = {self.coder.code(expr)}" for name, expr in self.definitions]
+
+    def value(self) -> list[str]:
+        form = _form(self.d.problem.shape)
+        return [*self.forward(), f"return _result({self.coder.code(_main(self.d))}, {form!r})"]
+
+    def derivative(self) -> list[str]:
+        d, form = self.d, _form(self.d.shape)
+        chain = d.chain
+        if d.result is None:
+            return [*self.forward(), f"return _result({self._tensor()}, {form!r})"]
+        if chain is not None and chain.backprop is not None:
+            deltas = [f"{name} = {self.coder.code(expr)}" for name, expr in chain.deltas]
+            answer = self.coder.code(chain.backprop)
+            return [*self.forward(), *deltas, f"return _result({answer}, {form!r})"]
+        if chain is not None and chain.in_intermediates is not None:
+            answer = self.coder.code(chain.in_intermediates)
+            return [*self.forward(), f"return _result({answer}, {form!r})"]
+        return [f"return _result({self.coder.code(d.result)}, {form!r})"]
+
+    def _tensor(self) -> str:
+        d = self.d
+        full = PolyCoder(self.coder, d.space.ranges).poly(d.element, d.indices)
+        out_axes = sum(1 for dim in d.problem.shape if dim != 1)
+        axes = len(d.indices)
+        numerator = tuple(d.space.ranges[i] for i in d.indices)
+        if d.layout is Layout.DENOMINATOR:
+            order = tuple(range(out_axes, axes)) + tuple(range(out_axes))
+            if tuple(numerator[a] for a in order) != d.shape:
+                raise InternalError(f"tensor axes {numerator} do not give the shape {d.shape}")
+            return f"{self.coder.np}.transpose({full}, {order})"
+        if numerator != d.shape:
+            raise InternalError(f"tensor axes {numerator} do not give the shape {d.shape}")
+        return full
+
+    def arrangement(self) -> str:
+        d = self.d
+        out_axes = tuple(dim != 1 for dim in d.problem.shape)
+        var_axes = tuple(dim != 1 for dim in d.problem.shapes[d.wrt])
+        return repr((d.layout.value, out_axes, var_axes, _form(d.shape)))
+
+
+def _functions(question: Question, np: str) -> tuple[str, list[str]]:
+    """The source of one question's three functions, and its lines in the module docstring."""
+    d = question.derivation
+    _refuse_keywords(_user_names(d))
+    writer = _Writer(d, np)
+    value, derivative = writer.value(), writer.derivative()
+    functions = sorted(writer.coder.used)
+    parameters = [*writer.inputs, *functions]
+    signature = "*, " + ", ".join(parameters)
+    prologue = ["_dims: dict[str, int] = {}",
+                *(_convert(name, shape) for name, shape in writer.inputs.items())]
+    s = f"_{question.suffix}" if question.suffix else ""
+    arrays = "{" + ", ".join(f"{name!r}: {name}" for name in parameters) + "}"
+    indent = "\n    "
+    what = f"d {d.output.name} / d {d.wrt}, {_LAYOUT_WORDS[d.layout.value]}"
+    source = "\n\n".join([
+        f"def value{s}({signature}):\n    \"\"\"The value of {d.output.name}.\"\"\""
+        f"{indent}{indent.join(prologue + value)}\n",
+        f"def derivative{s}({signature}):\n    \"\"\"{what}.\"\"\""
+        f"{indent}{indent.join(prologue + derivative)}\n",
+        f"def check{s}({signature}):\n    \"\"\"The relative error of derivative{s} against "
+        f"finite differences.\"\"\"\n    return _check(_value{s}, _derivative{s}, {arrays}, "
+        f"{d.wrt!r}, {writer.arrangement()})\n",
+        f"_value{s}, _derivative{s} = value{s}, derivative{s}\n\n",
+    ])
+    shape = " × ".join(str(dim) for dim in d.shape)
+    summary = [f"{'derivative' + s}: {what}, shape {shape}; arguments "
+               + ", ".join(parameters) + "."]
+    return source, summary
+
+
+__all__ = ["CONVENTIONS", "Question", "derivation_to_numpy", "derivations_to_numpy",
+           "runtime_source"]
