@@ -113,8 +113,10 @@ _SPEC_PATHS = click.argument("paths", nargs=-1, required=True,
 
 @cli.command("build")
 @_SPEC_PATHS
-@click.option("--format", "fmt", type=click.Choice(["md", "tex", "pdf", "all"]), default="all",
-              show_default=True, help="Output format; 'all' writes Markdown, LaTeX and PDF.")
+@click.option("--format", "fmt", type=click.Choice(["md", "tex", "pdf", "all", "numpy"]),
+              default="all", show_default=True,
+              help="Output format; 'all' writes Markdown, LaTeX and PDF; 'numpy' writes one "
+              "Python module of every derivative (OUT/<stem>/<stem>.py).")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("build"),
               show_default=True, help="Output folder; each exercise file gets a subfolder.")
 @click.option("--solutions", type=click.Choice(["none", "only", "both"]), default="both",

@@ -9,6 +9,7 @@ derivatives with three or four axes are built from the verified entry formula wi
 from __future__ import annotations
 
 import keyword
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
@@ -47,6 +48,9 @@ float. check returns max |derivative - finite differences| / max(1, max |finite 
 from central differences with one Richardson step at the given point.'''
 
 
+_RUNTIME_NOTE = "# Helpers: the same in every module derive exports.\n"
+
+
 @dataclass(frozen=True, slots=True)
 class Question:
     """One derivation to export, and the suffix of its functions' names ('' for a single one)."""
@@ -83,16 +87,16 @@ def derivation_to_numpy(derivation: Derivation) -> str:
     return _module(title, [Question("", derivation)])
 
 
-def derivations_to_numpy(title: str, questions: Sequence[Question]) -> str:
+def derivations_to_numpy(title: str, questions: Sequence[Question], note: str = "") -> str:
     """One module for an exercise set: `value_<suffix>`, `derivative_<suffix>`, `check_<suffix>`
-    per question (`title` is a plain sentence written by derive, not user text)."""
-    return _module(title, list(questions))
+    per question (`title` and `note` are plain sentences written by derive, not user text)."""
+    return _module(title, list(questions), note)
 
 
-def _module(title: str, questions: list[Question]) -> str:
+def _module(title: str, questions: list[Question], note: str = "") -> str:
     names = {n for q in questions for n in _user_names(q.derivation)}
     np = "_np" if "np" in names else "np"
-    header = [f'"""{title}', "", CONVENTIONS, ""]
+    header = [f'"""{title}', "", CONVENTIONS, "", *([note, ""] if note else [])]
     bodies: list[str] = []
     for question in questions:
         lines, summary = _functions(question, np)
@@ -101,7 +105,7 @@ def _module(title: str, questions: list[Question]) -> str:
     header.append('"""')
     imports = "import numpy as np" + ("\n\n_np = np" if np == "_np" else "")
     return "\n".join([*header, "", "from __future__ import annotations", "", imports, "", "",
-                      *bodies, runtime_source()])
+                      *bodies, _RUNTIME_NOTE, "", runtime_source()])
 
 
 def _user_names(d: Derivation) -> set[str]:
@@ -111,8 +115,14 @@ def _user_names(d: Derivation) -> set[str]:
     return names
 
 
-def _refuse_keywords(names: set[str]) -> None:
-    for name in sorted(names):
+def check_names(derivation: Derivation) -> None:
+    """Refuse a derivation whose symbols, intermediates or functions cannot be Python
+    arguments (keywords such as 'lambda'); every other identifier is valid as it is.
+
+    Raises:
+        SpecError: naming the first such name.
+    """
+    for name in sorted(_user_names(derivation)):
         if keyword.iskeyword(name):
             raise SpecError(f"'{name}' cannot name a Python argument: it is a keyword",
                             hint="rename the symbol to export numpy code")
@@ -211,7 +221,7 @@ class _Writer:
 def _functions(question: Question, np: str) -> tuple[str, list[str]]:
     """The source of one question's three functions, and its lines in the module docstring."""
     d = question.derivation
-    _refuse_keywords(_user_names(d))
+    check_names(d)
     writer = _Writer(d, np)
     value, derivative = writer.value(), writer.derivative()
     functions = sorted(writer.coder.used)
@@ -233,11 +243,20 @@ def _functions(question: Question, np: str) -> tuple[str, list[str]]:
         f"{d.wrt!r}, {writer.arrangement()})\n",
         f"_value{s}, _derivative{s} = value{s}, derivative{s}\n\n",
     ])
-    shape = " × ".join(str(dim) for dim in d.shape)
-    summary = [f"{'derivative' + s}: {what}, shape {shape}; arguments "
-               + ", ".join(parameters) + "."]
+    summary = textwrap.wrap(f"derivative{s}: {what}, {_returned(d.shape)}; arguments "
+                            + ", ".join(parameters) + ".", width=99, subsequent_indent="    ")
     return source, summary
 
 
-__all__ = ["CONVENTIONS", "Question", "derivation_to_numpy", "derivations_to_numpy",
-           "runtime_source"]
+def _returned(shape: tuple[Dim, ...]) -> str:
+    """What `derivative` returns, in words: 'a float', 'a 1-D array of n entries', ..."""
+    match _form(shape):
+        case "scalar":
+            return "a float"
+        case "column":
+            return f"a 1-D array of {shape[0]} entries"
+    return "an array of shape (" + ", ".join(str(dim) for dim in shape) + ")"
+
+
+__all__ = ["CONVENTIONS", "Question", "check_names", "derivation_to_numpy",
+           "derivations_to_numpy", "runtime_source"]

@@ -37,7 +37,38 @@ LAYOUTS = ("numerator", "denominator", "mixed")
 TOLERANCE = 1e-6
 
 
+EXTRA: dict[str, dict[str, Any]] = {
+    "logdet-inv": {"expr": "logdet(X) + tr(inv(X) @ A)", "wrt": "X",
+                   "shapes": {"X": ["n", "n"], "A": ["n", "n"]}},
+    "det": {"expr": "det(X)", "wrt": "X", "shapes": {"X": ["n", "n"]}},
+    "norm-softplus": {"expr": "norm(W @ x) + sum(softplus(x))", "wrt": "x",
+                      "shapes": {"W": ["m", "n"], "x": ["n"]}},
+    "logsumexp": {"expr": "logsumexp(W @ x) - y.T @ W @ x", "wrt": "W",
+                  "shapes": {"W": ["m", "n"], "x": ["n"], "y": ["m"]}},
+    "softmax-jacobian": {"expr": "softmax(W @ x)", "wrt": "x",
+                         "shapes": {"W": ["m", "n"], "x": ["n"]}},
+    "trig-sqrt": {"expr": "sum(sin(x) * cos(x) + tanh(x) + exp(x / 3) + log(x) + sqrt(x))",
+                  "wrt": "x", "shapes": {"x": ["n"]}},
+    "diag-scalar-variable": {"expr": "t ** 2 * diag(v) @ A + (1 / N) * A", "wrt": "t",
+                             "shapes": {"t": [], "v": ["N"], "A": ["N", "N"]}},
+    "row-by-row": {"expr": "r @ A", "wrt": "r", "shapes": {"r": [1, "m"], "A": ["m", "n"]}},
+    "matrix-by-matrix": {"expr": "A @ X @ B", "wrt": "X",
+                         "shapes": {"A": ["p", "m"], "X": ["m", "n"], "B": ["n", "q"]}},
+    "vector-function": {"expr": "g(W @ x)", "wrt": "W", "shapes": {"W": ["m", "n"], "x": ["n"]},
+                        "functions": {"g": "vector:k"}},
+    "scalar-function": {"expr": "h(X @ v) + h2(X)", "wrt": "X",
+                        "shapes": {"X": ["m", "n"], "v": ["n"]},
+                        "functions": {"h": "scalar", "h2": "scalar"}},
+    "scalar-variable": {"expr": "exp(t * x)", "wrt": "t", "shapes": {"t": [], "x": ["n"]}},
+}
+"""Expressions beyond the golden cases: every built-in, every declared kind, every shape pair."""
+
+CASES += sorted(f"extra/{name}" for name in EXTRA)
+
+
 def _spec(case: str) -> dict[str, Any]:
+    if case.startswith("extra/"):
+        return EXTRA[case.removeprefix("extra/")]
     spec: dict[str, Any] = yaml.safe_load((TESTS / case / "spec.yaml").read_text("utf-8"))
     return spec
 
