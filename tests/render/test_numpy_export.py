@@ -60,6 +60,11 @@ EXTRA: dict[str, dict[str, Any]] = {
                         "shapes": {"X": ["m", "n"], "v": ["n"]},
                         "functions": {"h": "scalar", "h2": "scalar"}},
     "scalar-variable": {"expr": "exp(t * x)", "wrt": "t", "shapes": {"t": [], "x": ["n"]}},
+    "scalar-by-row": {"expr": "r @ A @ r.T", "wrt": "r", "shapes": {"r": [1, "m"],
+                                                                   "A": ["m", "m"]}},
+    "matrix-by-vector": {"expr": "x @ w.T", "wrt": "x", "shapes": {"x": ["m"], "w": ["n"]}},
+    "matrix-by-scalar": {"expr": "t * A + t ** 2 * A.T @ A", "wrt": "t",
+                         "shapes": {"t": [], "A": ["m", "m"]}},
 }
 """Expressions beyond the golden cases: every built-in, every declared kind, every shape pair."""
 
