@@ -226,26 +226,46 @@ def _functions(question: Question, np: str) -> tuple[str, list[str]]:
     value, derivative = writer.value(), writer.derivative()
     functions = sorted(writer.coder.used)
     parameters = [*writer.inputs, *functions]
-    signature = "*, " + ", ".join(parameters)
     prologue = ["_dims: dict[str, int] = {}",
                 *(_convert(name, shape) for name, shape in writer.inputs.items())]
     s = f"_{question.suffix}" if question.suffix else ""
-    arrays = "{" + ", ".join(f"{name!r}: {name}" for name in parameters) + "}"
-    indent = "\n    "
     what = f"d {d.output.name} / d {d.wrt}, {_LAYOUT_WORDS[d.layout.value]}"
+    arrays = _bracketed("    arrays = {", [f"{name!r}: {name}" for name in parameters], "}")
+    check = [arrays, f"return _check(_value{s}, _derivative{s}, arrays, {d.wrt!r}, "
+             f"_ARRANGEMENT{s})"]
     source = "\n\n".join([
-        f"def value{s}({signature}):\n    \"\"\"The value of {d.output.name}.\"\"\""
-        f"{indent}{indent.join(prologue + value)}\n",
-        f"def derivative{s}({signature}):\n    \"\"\"{what}.\"\"\""
-        f"{indent}{indent.join(prologue + derivative)}\n",
-        f"def check{s}({signature}):\n    \"\"\"The relative error of derivative{s} against "
-        f"finite differences.\"\"\"\n    return _check(_value{s}, _derivative{s}, {arrays}, "
-        f"{d.wrt!r}, {writer.arrangement()})\n",
-        f"_value{s}, _derivative{s} = value{s}, derivative{s}\n\n",
+        _function(f"value{s}", parameters, f"The value of {d.output.name}.", prologue + value),
+        _function(f"derivative{s}", parameters, f"{what}.", prologue + derivative),
+        _function(f"check{s}", parameters,
+                  f"The relative error of derivative{s} against finite differences.", check),
+        f"_value{s}, _derivative{s} = value{s}, derivative{s}\n"
+        f"_ARRANGEMENT{s} = {writer.arrangement()}\n\n",
     ])
     summary = textwrap.wrap(f"derivative{s}: {what}, {_returned(d.shape)}; arguments "
                             + ", ".join(parameters) + ".", width=99, subsequent_indent="    ")
     return source, summary
+
+
+def _function(name: str, parameters: list[str], doc: str, body: list[str]) -> str:
+    """A function's source: keyword-only parameters, a one-line docstring, the body."""
+    head = _bracketed(f"def {name}(", ["*", *parameters], "):")
+    lines = [f'"""{doc}"""', *body]
+    return head + "\n" + "\n".join(line if line.startswith("    ") else "    " + line
+                                   for line in lines) + "\n"
+
+
+def _bracketed(opening: str, items: list[str], closing: str) -> str:
+    """`opening item, item, ... closing` on one line, or the items wrapped inside the brackets
+    when that line would pass 99 characters."""
+    line = opening + ", ".join(items) + closing
+    if len(line) <= 99:
+        return line
+    indent = " " * (len(opening) - len(opening.lstrip()))
+    glued = ", ".join(item.replace(" ", "\0") for item in items)  # break between items only
+    inner = textwrap.fill(glued, width=99, initial_indent=indent + "    ",
+                          subsequent_indent=indent + "    ", break_on_hyphens=False,
+                          break_long_words=False).replace("\0", " ")
+    return f"{opening}\n{inner}\n{indent}{closing}"
 
 
 def _returned(shape: tuple[Dim, ...]) -> str:

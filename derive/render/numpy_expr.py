@@ -45,7 +45,6 @@ from derive.expr.terms import (
     Term,
     factor_indices,
     free_indices,
-    indices_in_order,
 )
 
 BUILTIN_CODE = {
@@ -268,8 +267,3 @@ def factor_indices_of(factor: Factor) -> tuple[str, ...]:
         case Delta(a=a, b=b):
             return (a,) if a == b else (a, b)
     return factor_indices(factor)
-
-
-def poly_indices(poly: Poly) -> list[str]:
-    """Every index of a formula, in order of first appearance (einsum letters follow it)."""
-    return indices_in_order(poly)

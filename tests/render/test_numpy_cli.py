@@ -29,9 +29,10 @@ from derive.spec import load_spec
 EXERCISES = Path(__file__).resolve().parents[2] / "exercises"
 QUADRATIC = ["solve", "x.T @ A @ x", "--wrt", "x", "--shape", "x=n", "--shape", "A=n,n"]
 SET = """\
-title: Code export
+title: 'Code export \"\"\" import os'
 exercises:
   - id: linear-map
+    prompt: 'Let y = Wx. \"\"\"; import os'
     shapes: {W: [m, n], x: [n]}
     expr: W @ x
     wrt: x
@@ -185,6 +186,7 @@ def test_build_format_numpy_writes_one_module_per_set(tmp_path: Path) -> None:
                               for suffix in ("linear_map", "quadratic_form_a",
                                              "quadratic_form_b"))
     assert "1 vectorize question is not exported: it has no derivative." in code
+    assert "import os" not in code and "Code export" not in code and "Let y" not in code
     w, a = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), np.array([[1.0, 2.0], [0.5, -1.0]])
     assert np.allclose(module["derivative_linear_map"](W=w, x=np.ones(2)), w.T)
     x = np.array([0.3, -2.0])
