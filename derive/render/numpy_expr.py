@@ -96,8 +96,8 @@ class ExprCoder:
     """Writes expressions over the given names as numpy code.
 
     `shapes` holds every name's shape (inputs and intermediates); `sizes` are the scalar symbols
-    that stand for a dimension's size; `np` is the module's name for numpy. `used` collects the
-    declared functions the code calls.
+    that stand for a dimension's size, as does any symbol `shapes` does not hold; `np` is the
+    module's name for numpy. `used` collects the declared functions the code calls.
     """
 
     shapes: Mapping[str, Shape]
@@ -117,9 +117,13 @@ class ExprCoder:
     def array(self, expr: Expr) -> str:
         """numpy source for `expr` that is always a 2-D array."""
         text, precedence = self._code(expr)
-        if isinstance(expr, Number) or (isinstance(expr, Symbol) and expr.name in self.sizes):
+        if isinstance(expr, Number) or (isinstance(expr, Symbol) and self._is_size(expr.name)):
             return f"{self.np}.full((1, 1), {text})"
         return text if precedence == _ATOM else f"({text})"
+
+    def _is_size(self, name: str) -> bool:
+        # The engine writes a dimension's size as a symbol of its name (Σ_k δ_kk = n).
+        return name in self.sizes or name not in self.shapes
 
     def _wrap(self, expr: Expr, limit: int) -> str:
         text, precedence = self._code(expr)
@@ -134,7 +138,7 @@ class ExprCoder:
 
     def _code(self, expr: Expr) -> tuple[str, int]:  # noqa: C901 - one case per IR node type
         match expr:
-            case Symbol(name=name) if name in self.sizes:
+            case Symbol(name=name) if self._is_size(name):
                 return dim_code(name), _ATOM
             case Symbol(name=name):
                 return name, _ATOM
@@ -223,6 +227,8 @@ class PolyCoder:
         # An output index the term does not mention: the term is constant along it.
         operands += [(f"{np}.ones({dim_code(self.ranges[i])})", (i,))
                      for i in order if i not in mentioned]
+        if not operands:
+            return " * ".join(scalars) or "1"
         spec = ",".join("".join(self._letter(i) for i in labels) for _, labels in operands)
         spec += "->" + "".join(self._letter(i) for i in order)
         contraction = f"{np}.einsum({spec!r}, {', '.join(code for code, _ in operands)})"
