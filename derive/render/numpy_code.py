@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 from derive.engine.steps import Derivation, Layout
-from derive.errors import InternalError, SpecError
+from derive.errors import SpecError
 from derive.expr.nodes import Dim, Expr
 from derive.expr.parse import parse
 from derive.expr.shapes import Shape, infer_shape, kind_of
@@ -199,17 +199,10 @@ class _Writer:
     def _tensor(self) -> str:
         d = self.d
         full = PolyCoder(self.coder, d.space.ranges).poly(d.element, d.indices)
-        out_axes = sum(1 for dim in d.problem.shape if dim != 1)
-        axes = len(d.indices)
-        numerator = tuple(d.space.ranges[i] for i in d.indices)
-        if d.layout is Layout.DENOMINATOR:
-            order = tuple(range(out_axes, axes)) + tuple(range(out_axes))
-            if tuple(numerator[a] for a in order) != d.shape:
-                raise InternalError(f"tensor axes {numerator} do not give the shape {d.shape}")
-            return f"{self.coder.np}.transpose({full}, {order})"
-        if numerator != d.shape:
-            raise InternalError(f"tensor axes {numerator} do not give the shape {d.shape}")
-        return full
+        order = tensor_axes(d)
+        if order == tuple(range(len(order))):
+            return full
+        return f"{self.coder.np}.transpose({full}, {order})"
 
     def arrangement(self) -> str:
         d = self.d
@@ -241,9 +234,27 @@ def _functions(question: Question, np: str) -> tuple[str, list[str]]:
         f"_value{s}, _derivative{s} = value{s}, derivative{s}\n"
         f"_ARRANGEMENT{s} = {writer.arrangement()}\n\n",
     ])
-    summary = textwrap.wrap(f"derivative{s}: {what}, {_returned(d.shape)}; arguments "
+    summary = textwrap.wrap(f"derivative{s}: {what}, {_returned(exported_shape(d))}; arguments "
                             + ", ".join(parameters) + ".", width=99, subsequent_indent="    ")
     return source, summary
+
+
+def tensor_axes(d: Derivation) -> tuple[int, ...]:
+    """How the entry formula's axes (output's, then the variable's) are ordered in the exported
+    array: as they are, or with the variable's first in denominator layout."""
+    out_axes = sum(1 for dim in d.problem.shape if dim != 1)
+    axes = len(d.indices)
+    if d.layout is Layout.DENOMINATOR:
+        return tuple(range(out_axes, axes)) + tuple(range(out_axes))
+    return tuple(range(axes))
+
+
+def exported_shape(d: Derivation) -> tuple[Dim, ...]:
+    """The shape of the array `derivative` returns, before a k×1 result is made 1-D."""
+    if d.result is not None:
+        return d.shape
+    numerator = tuple(d.space.ranges[i] for i in d.indices)
+    return tuple(numerator[a] for a in tensor_axes(d))
 
 
 def _function(name: str, parameters: list[str], doc: str, body: list[str]) -> str:

@@ -63,6 +63,11 @@ EXTRA: dict[str, dict[str, Any]] = {
     "scalar-by-row": {"expr": "r @ A @ r.T", "wrt": "r", "shapes": {"r": [1, "m"],
                                                                    "A": ["m", "m"]}},
     "matrix-by-vector": {"expr": "x @ w.T", "wrt": "x", "shapes": {"x": ["m"], "w": ["n"]}},
+    "chain-vector-by-matrix": {"expr": "sigmoid(a)", "wrt": "W", "let": ["a = W @ x"],
+                               "shapes": {"W": ["m", "n"], "x": ["n"]}},
+    "chain-vector-output": {"expr": "yhat", "wrt": "x", "let": ["a = tanh(W @ x)",
+                                                              "yhat = V @ a"],
+                            "shapes": {"W": ["m", "n"], "V": ["p", "m"], "x": ["n"]}},
     "matrix-by-scalar": {"expr": "t * A + t ** 2 * A.T @ A", "wrt": "t",
                          "shapes": {"t": [], "A": ["m", "m"]}},
 }
