@@ -34,6 +34,7 @@ COMMANDS: dict[str, list[str]] = {
     "derive solve (text)": SOLVE,
     "derive solve --format json": [*SOLVE, "--format", "json"],
     "derive solve --format tex": [*SOLVE, "--format", "tex"],
+    "derive solve --format numpy": [*SOLVE, "--format", "numpy"],
     "derive parse": ["parse", "W @ x + b", "--shape", "W=m,n", "--shape", "x=n", "--shape", "b=m"],
     "derive vectorize": ["vectorize", "sum(A[i,k] * B[k,j], k)", "--free", "i,j",
                          "--shape", "A=m,p", "--shape", "B=p,n"],

@@ -92,6 +92,14 @@ class Solution(Result):
 
         return derivation_context(self.derivation, self.notation)
 
+    def to_numpy(self) -> str:
+        """A self-contained Python module (it imports only numpy) with `value`, `derivative` in
+        this solution's layout and `check` against finite differences; README, "Code export".
+        """
+        from derive.render.numpy_code import derivation_to_numpy  # keeps start-up fast
+
+        return derivation_to_numpy(self.derivation)
+
     def fields(self) -> dict[str, Any]:
         d = self.derivation
         return {

@@ -29,10 +29,18 @@ grep -q '\$\$' solve.md || fail "Markdown solution has no display math"
 grep -q 'boxed\|deriveanswer' solve.tex || fail "LaTeX solution has no boxed answer"
 echo "x.T @ x" | "$derive" solve - --wrt x --shape x=n | grep -q "answer: 2 \* x" \
     || fail "solve - does not read the expression from standard input"
+"$derive" solve "x.T @ A @ x" --wrt x "${shapes[@]}" --format numpy > quadratic.py
+"$work/venv/bin/python" -c "
+import numpy as np, quadratic
+A, x = np.array([[1.0, 2.0], [-0.5, 3.0]]), np.array([0.3, -1.2])
+assert np.allclose(quadratic.derivative(A=A, x=x), (A + A.T) @ x)
+assert quadratic.check(A=A, x=x) < 1e-8" || fail "the exported numpy module does not run"
 
 cp "$repo/exercises/matrix-calculus.yaml" .
 "$derive" check matrix-calculus.yaml > check.txt || fail "derive check failed: $(tail -1 check.txt)"
 "$derive" build matrix-calculus.yaml --format md --out out --quiet
+"$derive" build matrix-calculus.yaml --format numpy --out code --quiet
+test -s code/matrix-calculus/matrix-calculus.py || fail "build --format numpy wrote no module"
 test -s out/matrix-calculus/matrix-calculus-solutions.md || fail "build wrote no solution key"
 "$derive" schema | "$work/venv/bin/python" -c "import json, sys; json.load(sys.stdin)" \
     || fail "derive schema does not print the JSON Schema"

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from derive.build.code import code_document
 from derive.build.documents import DOCUMENTS, FORMATS, compile_pdfs, render_documents
 from derive.build.output import Workspace, write_files
 from derive.build.solve import SolvedSet, check_set, solve_set, where
@@ -109,6 +110,8 @@ def build_handouts(paths: Sequence[Path], options: BuildOptions) -> BuildReport:
         for document in render_documents(each, options.formats, options.documents,
                                          options.templates)
     ]
+    if "numpy" in options.formats:
+        documents += [code_document(each) for each in solved]
     with Workspace(options.out) as workspace:
         pdfs = compile_pdfs(documents, options.workers, workspace.scratch)
         files = [

@@ -24,6 +24,7 @@ from derive.cli.options import (
     read_ranges,
     read_shapes,
     shape_option,
+    solve_format_option,
     symbol_options,
 )
 from derive.errors import DeriveError
@@ -55,7 +56,7 @@ def parse_command(expr: str, shapes: list[tuple[str, str]], assume: list[tuple[s
 @click.option("--layout", type=click.Choice(["numerator", "denominator", "mixed"]),
               default="denominator", show_default=True,
               help="How the derivative's entries are arranged.")
-@format_option
+@solve_format_option
 @click.option("--name", default=None, metavar="NAME", help="Name of the output in the text.")
 @click.option("--let", "lets", multiple=True, metavar="'NAME = EXPR'",
               help="Define an intermediate, e.g. --let 'a = sigmoid(M @ x)'. Repeatable and "
@@ -82,6 +83,9 @@ def solve_command(  # noqa: PLR0913 - click passes one argument per option
                      assume=read_assumptions(assume), layout=layout, name=name,
                      notation=notation, element=read_element(element), let=list(lets),
                      functions=dict(functions))
+    if fmt == "numpy":
+        click.echo(solution.to_numpy(), nl=False)
+        return
     _emit(solution, fmt)
 
 
@@ -111,8 +115,10 @@ _SPEC_PATHS = click.argument("paths", nargs=-1, required=True,
 
 @cli.command("build")
 @_SPEC_PATHS
-@click.option("--format", "fmt", type=click.Choice(["md", "tex", "pdf", "all"]), default="all",
-              show_default=True, help="Output format; 'all' writes Markdown, LaTeX and PDF.")
+@click.option("--format", "fmt", type=click.Choice(["md", "tex", "pdf", "all", "numpy"]),
+              default="all", show_default=True,
+              help="Output format; 'all' writes Markdown, LaTeX and PDF; 'numpy' writes one "
+              "Python module of every derivative (OUT/<stem>/<stem>.py).")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("build"),
               show_default=True, help="Output folder; each exercise file gets a subfolder.")
 @click.option("--solutions", type=click.Choice(["none", "only", "both"]), default="both",

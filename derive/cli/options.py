@@ -105,6 +105,12 @@ format_option = click.option(
     "--format", "fmt", type=click.Choice(["text", "md", "tex", "json"]), default="text",
     show_default=True, help="Output format of the worked solution.",
 )
+solve_format_option = click.option(
+    "--format", "fmt", type=click.Choice(["text", "md", "tex", "json", "numpy"]),
+    default="text", show_default=True,
+    help="Output format of the worked solution; numpy prints a Python module with value, "
+    "derivative and check.",
+)
 notation_option = click.option(
     "--notation", type=click.Choice(["bold", "arrow", "plain"]), default="bold",
     show_default=True, help="Typeface of vectors and matrices in LaTeX.",
