@@ -70,8 +70,15 @@ class Result(ABC):
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
 
-    def _repr_latex_(self) -> str:
-        return "$" + (self.context()["result_latex"] or "") + "$"
+    def _repr_latex_(self) -> str | None:
+        """The answer as one display formula (Jupyter's LaTeX display; None when it has none)."""
+        context = self.context()
+        if context["result_latex"] is None:
+            return None
+        return "$$" + self._answer_latex(context) + "$$"
+
+    def _answer_latex(self, context: dict[str, Any]) -> str:
+        return str(context["result_latex"])
 
 
 class Solution(Result):
@@ -127,6 +134,13 @@ class Solution(Result):
                 "result": unparse(chain.backprop),
             },
         }
+
+    def _answer_latex(self, context: dict[str, Any]) -> str:
+        output, wrt = context["output_latex"], context["wrt_latex"]
+        derivative = rf"\frac{{\partial {output}}}{{\partial {wrt}}}"
+        if context["compact"]:
+            return rf"\text{{compact form of }} {derivative}: \quad {context['result_latex']}"
+        return f"{derivative} = {context['result_latex']}"
 
     def __repr__(self) -> str:
         return f"Solution(result={self.result!r}, layout={self.derivation.layout.value!r})"

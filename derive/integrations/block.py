@@ -82,6 +82,9 @@ class SolvedBlock:
         env = make_env("markdown")
         return render_template(env, "block.md.j2", self.context("md"), "a derive block")
 
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
 
 def solve_block(
     text: str, filename: str, first_line: int = 1, defaults: BlockDefaults | None = None
