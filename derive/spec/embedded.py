@@ -25,10 +25,6 @@ from derive.spec.validate import MAX_ERRORS, validate_spec
 DEFAULT_ID = "block"
 """The id of an embedded exercise that gives none; diagnostics name it."""
 
-SET_KEYS = ("layout", "notation")
-"""Keys of a whole exercise set that may be given as defaults for embedded exercises;
-`layout` is also an exercise's own key, `notation` is read from the block."""
-
 
 @dataclass(frozen=True, slots=True)
 class Embedded:
@@ -131,4 +127,4 @@ def _move_into_set(source: SourceMap) -> None:
         table.update(moved)
 
 
-__all__ = ["DEFAULT_ID", "SET_KEYS", "Embedded", "parse_embedded"]
+__all__ = ["DEFAULT_ID", "Embedded", "parse_embedded"]

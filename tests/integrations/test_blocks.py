@@ -71,3 +71,9 @@ def test_errors_name_the_page_and_the_line_within_it(text: str, where: str, mess
     shown = "\n".join(format_diagnostic(e) for e in caught.value.errors)
     assert shown.startswith(where), shown
     assert message in shown, shown
+
+
+def test_an_empty_block_is_an_error_not_a_crash() -> None:
+    with pytest.raises(SpecErrors) as caught:
+        solve_block("", "page.md", 3)
+    assert "expected one exercise" in format_diagnostic(caught.value)

@@ -94,3 +94,13 @@ def test_a_bad_plugin_option_is_a_configuration_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "layout" in result.stderr and "sideways" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_site_without_arithmatex_is_warned_and_fails_strict(tmp_path: Path) -> None:
+    site = copy_site(MKDOCS_SITE, tmp_path)
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "  - pymdownx.arithmatex:\n      generic: true\n", ""))
+    result = mkdocs_build(site, tmp_path / "out")
+    assert result.returncode == 1
+    assert "add 'pymdownx.arithmatex'" in result.stderr
