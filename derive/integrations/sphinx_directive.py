@@ -55,7 +55,7 @@ class DeriveDirective(SphinxDirective):
             self.options.get("notation", config.derive_notation),
         )
         try:
-            block = solve_block("\n".join(self.content), source, first_line, defaults)
+            block = solve_block(self._text(), source, first_line, defaults)
         except SpecErrors as error:
             self._warn(list(error.errors), first_line)
             return []
@@ -63,6 +63,17 @@ class DeriveDirective(SphinxDirective):
             self._warn([error], first_line)
             return []
         return markdown_to_nodes(block.to_markdown(), self.env.docname)
+
+    def _text(self) -> str:
+        """The content with the indentation docutils took off put back, so that columns in
+        diagnostics are those of the source line."""
+        lines = list(self.content)
+        first = next((line for line in lines if line.strip()), "")
+        written = next((line for line in str(self.block_text).splitlines()
+                        if first and line.endswith(first) and not line[: -len(first)].strip()),
+                       first)
+        indent = written[: len(written) - len(first)]
+        return "\n".join(indent + line if line else line for line in lines)
 
     def _first_line(self) -> int:
         """The source line of the content's first line."""

@@ -35,6 +35,8 @@ def test_rest_blocks_become_math_nodes(built: Path) -> None:
                for m in math)
     assert any(r"\boxed{\mathbf{x}^\top \left(\mathbf{A}^\top + \mathbf{A}\right)}" in m
                for m in math)
+    # d(W x)/dx in denominator layout is W^T; plain notation has no \mathbf (a list item's block).
+    assert any(r"\boxed{W^\top}" in m for m in math)
     text = (built / "index.html").read_text()
     assert "<strong>What we compute.</strong>" in text
     assert "$" not in text.split("<body")[1]
@@ -62,7 +64,7 @@ def test_bad_blocks_are_warnings_at_the_source_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert (f"myst.md:{expr_line}: WARNING: derive block: error: col 11: cannot multiply x.T "
             "(1×n) by y (m×1): inner dimensions n and m differ") in result.stderr
-    assert (f"index.rst:{show_line}: WARNING: derive block: error: col 7: unknown show 'answr'"
+    assert (f"index.rst:{show_line}: WARNING: derive block: error: col 10: unknown show 'answr'"
             in result.stderr)
     assert "hint: did you mean 'answer'?" in result.stderr
     assert "Traceback" not in result.stderr
