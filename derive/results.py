@@ -136,11 +136,15 @@ class Solution(Result):
         }
 
     def _answer_latex(self, context: dict[str, Any]) -> str:
+        from derive.render.handout import substituted_latex  # keeps start-up fast
+
         output, wrt = context["output_latex"], context["wrt_latex"]
         derivative = rf"\frac{{\partial {output}}}{{\partial {wrt}}}"
         if context["compact"]:
             return rf"\text{{compact form of }} {derivative}: \quad {context['result_latex']}"
-        return f"{derivative} = {context['result_latex']}"
+        # A chain's answer names its intermediates; one formula on its own writes them out.
+        written = substituted_latex(self.derivation, self.notation) or context["result_latex"]
+        return f"{derivative} = {written}"
 
     def __repr__(self) -> str:
         return f"Solution(result={self.result!r}, layout={self.derivation.layout.value!r})"

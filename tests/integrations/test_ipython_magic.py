@@ -63,6 +63,13 @@ def test_solutions_display_as_markdown_and_as_one_latex_formula() -> None:
         r"\left(\mathbf{A} + \mathbf{A}^\top\right) \mathbf{x}$$")
     tensor = derive.solve("W @ x", "W", shapes={"W": ["m", "n"], "x": ["n"]})
     assert tensor._repr_latex_() is not None and "compact form" in tensor._repr_latex_()
+    # A chain's formula writes the intermediates out: d sum(sigmoid(M x))/dM = (s * (1 - s)) x^T.
+    chain = derive.solve("sum(a)", "M", shapes={"M": ["h", "n"], "x": ["n"]},
+                         let=["a = sigmoid(M @ x)"])
+    assert chain._repr_latex_() == (
+        r"$$\frac{\partial L}{\partial \mathbf{M}} = \left(\sigma\left(\mathbf{M} \mathbf{x}"
+        r"\right) \odot \left(1 - \sigma\left(\mathbf{M} \mathbf{x}\right)\right)\right) "
+        r"\mathbf{x}^\top$$")
     matrix = derive.vectorize("sum(A[i,k] * B[k,j], k)", "i,j",
                               shapes={"A": ["m", "p"], "B": ["p", "n"]})
     assert matrix._repr_latex_() == r"$$\mathbf{A} \mathbf{B}$$"
