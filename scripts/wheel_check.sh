@@ -58,10 +58,6 @@ mkdir -p "$work/site/docs"
 cd "$work/site"
 cat > mkdocs.yml <<'YML'
 site_name: wheel check
-markdown_extensions:
-  - pymdownx.arithmatex:
-      generic: true
-  - pymdownx.superfences
 plugins:
   - derive
 YML

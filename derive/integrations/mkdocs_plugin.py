@@ -10,7 +10,7 @@ verified worked solutions at build time.
           gallery: exercises  # a folder of exercise files, shown under gallery/
 
 Math comes out as `$...$` and `$$...$$`, which `pymdownx.arithmatex` (generic mode) marks for
-MathJax. Every bad block of every page is reported, each at page:line:col with derive's
+MathJax; the plugin adds arithmatex when the site does not list it. Every bad block of every page is reported, each at page:line:col with derive's
 diagnostic, and the build stops before any page is written.
 """
 
@@ -60,10 +60,11 @@ class DerivePlugin(BasePlugin[DeriveConfig]):  # type: ignore[no-untyped-call]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.errors = []
-        extensions = [str(name) for name in config.markdown_extensions]
-        if "pymdownx.arithmatex" not in extensions:
-            log.warning("derive blocks write $...$ math: add 'pymdownx.arithmatex' "
-                        "(with 'generic: true') to markdown_extensions so MathJax sees it")
+        if "pymdownx.arithmatex" not in [str(name) for name in config.markdown_extensions]:
+            # derive writes $...$ math; without arithmatex Markdown would read its _ and *.
+            config.markdown_extensions.append("pymdownx.arithmatex")
+            config.mdx_configs["pymdownx.arithmatex"] = {"generic": True}
+            log.info("derive: added pymdownx.arithmatex (generic: true) to markdown_extensions")
         if self.config.mathjax == "local":
             config.extra_javascript.extend([_MATHJAX_CONFIG, f"{SITE_FOLDER}/{SCRIPT}"])
         return config

@@ -96,11 +96,14 @@ def test_a_bad_plugin_option_is_a_configuration_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_a_site_without_arithmatex_is_warned_and_fails_strict(tmp_path: Path) -> None:
+def test_a_site_without_arithmatex_gets_it_from_the_plugin(tmp_path: Path) -> None:
     site = copy_site(MKDOCS_SITE, tmp_path)
     config = site / "mkdocs.yml"
     config.write_text(config.read_text().replace(
         "  - pymdownx.arithmatex:\n      generic: true\n", ""))
+    assert "arithmatex" not in config.read_text()
     result = mkdocs_build(site, tmp_path / "out")
-    assert result.returncode == 1
-    assert "add 'pymdownx.arithmatex'" in result.stderr
+    assert result.returncode == 0, result.stderr
+    math = _math(tmp_path / "out" / "index.html")
+    assert any(r"\boxed{\left(\mathbf{A} + \mathbf{A}^\top\right) \mathbf{x}}" in m
+               for m in math)
