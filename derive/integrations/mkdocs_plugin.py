@@ -10,8 +10,9 @@ verified worked solutions at build time.
           gallery: exercises  # a folder of exercise files, shown under gallery/
 
 Math comes out as `$...$` and `$$...$$`, which `pymdownx.arithmatex` (generic mode) marks for
-MathJax; the plugin adds arithmatex when the site does not list it. Every bad block of every page is reported, each at page:line:col with derive's
-diagnostic, and the build stops before any page is written.
+MathJax; the plugin adds arithmatex when the site does not list it. Every bad block of every
+page is reported, each at page:line:col with derive's diagnostic, and the build stops before any
+page is written.
 """
 
 from __future__ import annotations
