@@ -39,6 +39,13 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'derive' has no attribute '{name}'")
 
 
+def load_ipython_extension(ipython: Any) -> None:
+    """`%load_ext derive`: the `%%derive` cell magic (needs IPython, `derive-matrix[jupyter]`)."""
+    from derive.integrations.ipython import load_ipython_extension as load  # only when loaded
+
+    load(ipython)
+
+
 def __dir__() -> list[str]:
     return sorted([*globals(), *_EXPORTS])
 
@@ -49,6 +56,7 @@ __all__ = [
     "Solution",
     "__version__",
     "format_diagnostic",
+    "load_ipython_extension",
     "make_problem",
     "parse",
     "solve",

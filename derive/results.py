@@ -70,8 +70,15 @@ class Result(ABC):
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
 
-    def _repr_latex_(self) -> str:
-        return "$" + (self.context()["result_latex"] or "") + "$"
+    def _repr_latex_(self) -> str | None:
+        """The answer as one display formula (Jupyter's LaTeX display; None when it has none)."""
+        context = self.context()
+        if context["result_latex"] is None:
+            return None
+        return "$$" + self._answer_latex(context) + "$$"
+
+    def _answer_latex(self, context: dict[str, Any]) -> str:
+        return str(context["result_latex"])
 
 
 class Solution(Result):
@@ -135,6 +142,17 @@ class Solution(Result):
                 "result": unparse(chain.backprop),
             },
         }
+
+    def _answer_latex(self, context: dict[str, Any]) -> str:
+        from derive.render.handout import substituted_latex  # keeps start-up fast
+
+        output, wrt = context["output_latex"], context["wrt_latex"]
+        derivative = rf"\frac{{\partial {output}}}{{\partial {wrt}}}"
+        if context["compact"]:
+            return rf"\text{{compact form of }} {derivative}: \quad {context['result_latex']}"
+        # A chain's answer names its intermediates; one formula on its own writes them out.
+        written = substituted_latex(self.derivation, self.notation) or context["result_latex"]
+        return f"{derivative} = {written}"
 
     def __repr__(self) -> str:
         return f"Solution(result={self.result!r}, layout={self.derivation.layout.value!r})"

@@ -54,3 +54,47 @@ assert "$" in markdown and "(A + A.T) @ x" in solution.result, markdown[:200]
 assert derive.__file__ and "/src/" not in derive.__file__, derive.__file__
 PY
 echo "wheel check: the installed wheel solves, checks and builds from another folder"
+
+# The integrations from the wheel with their extras: a tiny MkDocs site built strict, a tiny
+# Sphinx project with MyST built with -W, and the IPython cell magic.
+python3 -m venv "$work/venv-docs"
+"$work/venv-docs/bin/python" -m pip install -qq \
+    "$(ls "$work"/dist/derive_matrix-*.whl)[mkdocs,sphinx,jupyter]" myst-parser
+"$work/venv/bin/python" -c "import mkdocs" 2>/dev/null && fail "the core install pulled in mkdocs"
+
+mkdir -p "$work/site/docs"
+cd "$work/site"
+cat > mkdocs.yml <<'YML'
+site_name: wheel check
+plugins:
+  - derive
+YML
+printf '# Page\n\n```derive\nexpr: x.T @ A @ x\nwrt: x\nshapes: {x: [n], A: [n, n]}\n```\n' \
+    > docs/index.md
+"$work/venv-docs/bin/mkdocs" build --strict -q -d out || fail "mkdocs build of a derive block"
+grep -q 'boxed{\\left(\\mathbf{A} + \\mathbf{A}^\\top\\right) \\mathbf{x}}' out/index.html \
+    || fail "the MkDocs page lacks the verified answer"
+printf '```derive\nexpr: x.T @ y\nwrt: x\nshapes: {x: [n], y: [m]}\n```\n' > docs/bad.md
+if "$work/venv-docs/bin/mkdocs" build --strict -q -d out > bad.txt 2>&1; then
+    fail "a bad derive block did not fail mkdocs build"
+fi
+grep -q "docs/bad.md:2:11: error: cannot multiply" bad.txt || fail "mkdocs error: $(cat bad.txt)"
+
+mkdir -p "$work/sphinx"
+cd "$work/sphinx"
+printf 'extensions = ["myst_parser", "derive.sphinx"]\nproject = "wheel check"\n' > conf.py
+printf '# Page\n\n```{derive}\nexpr: x.T @ A @ x\nwrt: x\nshapes: {x: [n], A: [n, n]}\n```\n' \
+    > index.md
+"$work/venv-docs/bin/sphinx-build" -W -q -b html . out || fail "sphinx-build of a derive block"
+grep -q 'boxed{\\left(\\mathbf{A} + \\mathbf{A}^\\top\\right) \\mathbf{x}}' out/index.html \
+    || fail "the Sphinx page lacks the verified answer"
+
+"$work/venv-docs/bin/python" - <<'PY'
+from IPython.core.interactiveshell import InteractiveShell
+
+shell = InteractiveShell.instance()
+shell.run_line_magic("load_ext", "derive")
+shown = shell.run_cell_magic("derive", "--show answer", "expr: x.T @ x\nwrt: x\nshapes: {x: [n]}\n")
+assert r"\boxed{2 \mathbf{x}}" in shown._repr_markdown_(), shown._repr_markdown_()
+PY
+echo "wheel check: MkDocs, Sphinx (MyST) and IPython integrations work from the wheel"

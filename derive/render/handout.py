@@ -140,6 +140,14 @@ def _join(words: list[str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def substituted_latex(derivation: Derivation, notation: Notation) -> str | None:
+    """A chain's answer with every intermediate written out; None for other derivations."""
+    if derivation.chain is None or derivation.result is None:
+        return None
+    shapes = {**derivation.problem.shapes, **_chain_shapes(derivation)}
+    return str(MathPrinter(ExprPrinter(shapes, notation)).print(derivation.result))
+
+
 def _item_context(
     item: Item, derivation: Derivation, fmt: str, notation: Notation
 ) -> dict[str, Any]:
@@ -150,10 +158,7 @@ def _item_context(
     if item.answer_problem is not None:
         printer = ExprPrinter(item.answer_problem.shapes, notation)
         answer_latex = printer.print(item.answer_problem.expr)
-    substituted = None
-    if derivation.chain is not None and derivation.result is not None:
-        shapes = {**derivation.problem.shapes, **_chain_shapes(derivation)}
-        substituted = MathPrinter(ExprPrinter(shapes, notation)).print(derivation.result)
+    substituted = substituted_latex(derivation, notation)
     return {
         "kind": item.kind,
         "label": item.label,
