@@ -50,7 +50,7 @@ def test_show_options_and_blocks_in_list_items(built: Path) -> None:
     assert any(r"\boxed{\mathbf{M}^\top f'\left(\mathbf{M} \mathbf{x}\right)}" in m
                for m in _math(built / "layers" / "index.html"))
     assert "plain" not in text  # notation: plain is an option, not output
-    assert r"\boxed{1_{m} x^\top}" in text  # plain notation: no \mathbf
+    assert r"\boxed{x^\top}" in text  # plain notation: no \mathbf; repeated rows kept once
 
 
 def test_fences_of_other_languages_are_left_alone(built: Path) -> None:
