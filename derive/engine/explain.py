@@ -202,6 +202,9 @@ def _summation(work: Work) -> Step:
         return Step(StepKind.SUMMATION_REMOVAL, "Remove the summation and differentiate",
                     tuple(prose), (Relation((Partial(a, b), work.element)),))
     prose = ["Differentiate with respect to one entry ", Math(b), ". "]
+    new_indices = [i for i in work.var_indices if i is not None and i not in work.out_indices]
+    if new_indices:
+        prose += _ranges(work, new_indices)
     equations: list[MathObject] = []
     written = _written_out(work)
     if written is not None:

@@ -240,7 +240,7 @@ def _compact(
     if row is not None and col is not None and (row in mentioned) != (col in mentioned):
         # Rows (or columns) of G that repeat: the notes keep one, in its place (d(Xv)/dX = vᵀ).
         row, col = (row, None) if row in mentioned else (None, col)
-        remaining = (row or col,)
+        remaining = tuple(i for i in (row, col) if i is not None)
     try:
         matrix_terms = reassemble(reduced, row, col, problem.shapes, space)
     except UnsupportedError:
