@@ -248,6 +248,7 @@ def vectorize(
     free: str | Sequence[str],
     *,
     shapes: Mapping[str, Sequence[Dim]] | None = None,
+    name: str | None = None,
     seed: int = VECTORIZE_SEED,
 ) -> Vectorization:
     """Write an entry formula in index notation as a matrix expression, with worked steps.
@@ -258,6 +259,7 @@ def vectorize(
             gives a column vector, none a scalar.
         shapes: symbol -> dimensions as for `derive.solve` (``["n"]`` column vector,
             ``["m", "n"]`` matrix); undeclared names are scalars.
+        name: the result's name in the steps (default: a letter the expression does not use).
         seed: the random seed of the numeric check.
 
     Returns:
@@ -283,10 +285,14 @@ def vectorize(
         names = arguments.strings("free", free) or []
     for index in names:
         arguments.name("free", index)
+    output = arguments.name("name", name) if name is not None else None
     with within_limits():
         problem = parse_index(index_expr, names, arguments.shapes(shapes))
+        if output in problem.shapes:
+            raise SpecError(f"the result's name '{output}' is a symbol of the index expression",
+                              hint="name the result with a new letter, such as 'R'")
         work = vectorize_problem(problem, arguments.seed(seed))
-        return Vectorization(explain(work))
+        return Vectorization(explain(work, output))
 
 
 __all__ = ["LAYOUTS", "Result", "Solution", "Vectorization", "solve", "vectorize"]

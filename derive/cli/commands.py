@@ -162,15 +162,17 @@ def check_command(paths: tuple[Path, ...]) -> None:
               "column vector, none (omit) for a scalar.")
 @shape_option
 @format_option
+@click.option("--name", default=None, metavar="NAME", help="Name of the result in the text.")
 def vectorize_command(index_expr: str, free: str, shapes: list[tuple[str, str]],
-                      fmt: str) -> None:
+                      fmt: str, name: str | None) -> None:
     """Write the index expression INDEX_EXPR ('-' reads stdin) in matrix form, checked.
 
     Example: derive vectorize 'sum(A[i,k] * B[k,j], k)' --free i,j --shape A=m,p --shape B=p,n
     """
     from derive.results import vectorize  # imported here to keep start-up fast
 
-    _emit(vectorize(read_expression(index_expr), free, shapes=read_shapes(shapes)), fmt)
+    _emit(vectorize(read_expression(index_expr), free, shapes=read_shapes(shapes), name=name),
+          fmt)
 
 
 @cli.command("schema")

@@ -23,7 +23,7 @@ from derive.render.printer import ExprPrinter
 from derive.render.prose import escape_md, user_prose
 from derive.render.vectorize import vectorization_context
 from derive.spec.model import AnyItem, Exercise, ExerciseSet, IndexItem, Item
-from derive.vectorization.explain import Vectorized, output_name
+from derive.vectorization.explain import Vectorized
 
 SolvedItems = Sequence[tuple[Exercise, Sequence[tuple[AnyItem, Derivation | Vectorized]]]]
 """Each exercise with its items and their derivations, in spec order."""
@@ -90,7 +90,7 @@ def _written(derivation: Derivation) -> Expr:
 def index_prompt(vectorization: Vectorized, notation: Notation) -> str:
     """A prompt for a vectorize item that has none."""
     work = vectorization.work
-    name = output_name(work)
+    name = vectorization.output
     shapes = {**work.problem.shapes, name: work.shape}
     printer = MathPrinter(ExprPrinter(shapes, notation))
     entry = printer.print(Relation((Entry(Symbol(name), work.problem.free), work.problem.poly)))

@@ -73,7 +73,7 @@ QUESTION_KINDS: Mapping[KindName, QuestionKind] = {
         ),
         QuestionKind(
             "vectorize", "an index-notation formula ('index', 'free') rewritten in matrix form",
-            ("index", "free"), frozenset({"index", "free"}), frozenset(), _vectorize,
+            ("index", "free"), frozenset({"index", "free", "name"}), frozenset(), _vectorize,
         ),
     )
 }
