@@ -87,7 +87,7 @@ def test_pdf_shows_prompts_steps_and_answers(tmp_path: Path) -> None:
                                        text=True, check=True).stdout.split())
 
     problems, solutions = text("problems"), text("solutions")
-    assert "Define a = σ (Mx)" in problems and "∂M" in problems
+    assert "Define a = σ(Mx)" in problems and "∂M" in problems  # no gap after σ
     assert "as a matrix expression, without indices" in problems
     for fragment in ("The chain.", "in terms of the intermediates", "With the intermediates "
                      "substituted", "Free and summed indices", "The answer given in the "
