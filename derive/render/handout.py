@@ -7,6 +7,7 @@ the shapes, the assumptions and the layout. The keys are documented in README.md
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,7 +19,7 @@ from derive.expr.terms import Entry
 from derive.render.context import derivation_context
 from derive.render.env import escape_tex
 from derive.render.mathtex import MathPrinter
-from derive.render.notation import Notation, dim_to_latex
+from derive.render.notation import Notation, dim_to_latex, typeface
 from derive.render.printer import ExprPrinter
 from derive.render.prose import escape_md, user_prose
 from derive.render.vectorize import vectorization_context
@@ -206,6 +207,7 @@ def handout_context(
                 "questions": contexts,
             }
         )
+    add_notation_notes(exercises, notation)
     return {
         "title": user_prose(spec.title, fmt),
         "course": user_prose(spec.course, fmt) if spec.course else None,
@@ -217,6 +219,38 @@ def handout_context(
         "item_count": sum(len(e["questions"]) for e in exercises),
         "exercises": exercises,
     }
+
+
+_ONES = re.compile(r"(?:\\mathbf\{1\}|\\vec\{1\}|(?<![\w}])1)_\{([^{}]+)\}")
+_HADAMARD_POWER = re.compile(r"\^\{\\circ ")
+
+
+def _question_latex(question: dict[str, Any]) -> str:
+    solution = question["solution"]
+    parts = [solution.get("result_latex") or "", question.get("substituted_latex") or ""]
+    for step in solution["steps"]:
+        parts += [step["latex_prose"], *step["equations"]]
+    return "\n".join(parts)
+
+
+def add_notation_notes(exercises: list[dict[str, Any]], notation: Notation) -> None:
+    """Give the first question that uses the ones vector or a Hadamard power a note defining
+    it (`notation_notes`, LaTeX prose); every question gets the list, most of them empty.
+    """
+    ones_seen, power_seen = False, False
+    for exercise in exercises:
+        for question in exercise["questions"]:
+            latex, notes = _question_latex(question), []
+            ones = _ONES.search(latex)
+            if ones and not ones_seen:
+                notes.append(f"${ones.group(0)}$ is the column vector of ${ones.group(1)}$ ones.")
+                ones_seen = True
+            if _HADAMARD_POWER.search(latex) and not power_seen:
+                matrix = typeface("A", "matrix", notation)
+                notes.append(f"${matrix}^{{\\circ k}}$ is the Hadamard (entrywise) power: every "
+                             f"entry of ${matrix}$ raised to the power $k$.")
+                power_seen = True
+            question["notation_notes"] = notes
 
 
 def _escaped(text: str, fmt: str) -> str:

@@ -8,6 +8,8 @@ also loses what an HTML or Markdown renderer without math support would read as 
 
 from __future__ import annotations
 
+import re
+
 from derive.errors import RenderError
 from derive.render.env import escape_tex
 from derive.spec.prose import MAX_PROMPT, Emphasis, Math, ProseError, Segment, Text, parse_prose
@@ -28,6 +30,22 @@ def escape_md(text: str) -> str:
     return "".join(_MD_SPECIALS.get(char, char) for char in text)
 
 
+_TRANSPOSE = re.compile(
+    r"\^\s*(?:\{\s*(?P<minus>-)?\s*(?:T|\\intercal|\\mathsf\{T\}|\\mathrm\{T\}|\\top)\s*\}"
+    r"|T(?![A-Za-z0-9])|\\intercal(?![A-Za-z])|\\top(?![A-Za-z]))"
+)
+
+
+def one_transpose(source: str) -> str:
+    """Write every transpose in user math as the solutions do, `^\\top` (and `^{-\\top}`).
+
+    Example:
+        >>> one_transpose(r"W^T a + x^{T} y + A^{-T} + B^\\intercal")
+        'W^\\\\top a + x^\\\\top y + A^{-\\\\top} + B^\\\\top'
+    """
+    return _TRANSPOSE.sub(lambda m: "^{-\\top}" if m.group("minus") else "^\\top", source)
+
+
 def _md_math(source: str) -> str:
     return source.replace("<", r"\lt ").replace(">", r"\gt ").replace("](", "] (")
 
@@ -42,6 +60,7 @@ def _render(segments: tuple[Segment, ...], fmt: str) -> str:
                     " " if text[-1:].isspace() and plain else "")
                 out.append(escape_md(plain) if fmt == "md" else escape_tex(plain))
             case Math(source=source, display=display):
+                source = one_transpose(source)
                 fence = "$$" if display else "$"
                 out.append(fence + (_md_math(source) if fmt == "md" else source) + fence)
             case Emphasis(style=style, parts=parts):
