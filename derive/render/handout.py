@@ -19,7 +19,7 @@ from derive.expr.terms import Entry
 from derive.render.context import derivation_context
 from derive.render.env import escape_tex
 from derive.render.mathtex import MathPrinter
-from derive.render.notation import Notation, dim_to_latex, typeface
+from derive.render.notation import Notation, dim_to_latex, symbol_typefaces, typeface
 from derive.render.printer import ExprPrinter
 from derive.render.prose import escape_md, user_prose
 from derive.render.vectorize import vectorization_context
@@ -108,6 +108,16 @@ def index_prompt(vectorization: Vectorized, notation: Notation) -> str:
     )
 
 
+def _prompt_shapes(solved: Derivation | Vectorized) -> dict[str, Shape]:
+    """Every named array a prompt can mention: inputs, intermediates and the output."""
+    if isinstance(solved, Vectorized):
+        return {**solved.work.problem.shapes, solved.output: solved.work.shape}
+    shapes = {**solved.problem.shapes, solved.output.name: solved.problem.shape}
+    if solved.chain is not None:
+        shapes.update(_chain_shapes(solved))
+    return shapes
+
+
 def _index_context(
     item: IndexItem, vectorization: Vectorized, fmt: str, notation: Notation
 ) -> dict[str, Any]:
@@ -122,7 +132,8 @@ def _index_context(
         "label": item.label,
         "letter": item.label.strip("()"),
         "title": user_prose(item.title, fmt) if item.title and item.label else None,
-        "prompt": user_prose(item.prompt, fmt) if item.prompt and item.label else None,
+        "prompt": user_prose(item.prompt, fmt, symbol_typefaces(
+            _prompt_shapes(vectorization), notation)) if item.prompt and item.label else None,
         "written_prompt": index_prompt(vectorization, notation),
         "expr": item.expr,
         "wrt": None,
@@ -146,7 +157,8 @@ def _item_context(
 ) -> dict[str, Any]:
     solution = derivation_context(derivation, notation)
     own = item.prompt if item.label else None
-    prompt = user_prose(own, fmt) if own else None
+    symbols = symbol_typefaces(_prompt_shapes(derivation), notation)
+    prompt = user_prose(own, fmt, symbols) if own else None
     answer_latex = None
     if item.answer_problem is not None:
         printer = ExprPrinter(item.answer_problem.shapes, notation)
@@ -194,7 +206,11 @@ def handout_context(
             for item, solved_item in items
         ]
         has_parts = any(item.label for item, _ in items)
-        prompt = user_prose(exercise.prompt, fmt) if exercise.prompt else None
+        shapes: dict[str, Shape] = {}
+        for _, solved_item in items:
+            shapes.update(_prompt_shapes(solved_item))
+        symbols = symbol_typefaces(shapes, notation)
+        prompt = user_prose(exercise.prompt, fmt, symbols) if exercise.prompt else None
         if prompt is None and not has_parts and contexts:
             prompt = contexts[0]["written_prompt"]
         exercises.append(

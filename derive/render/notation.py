@@ -8,10 +8,12 @@ and the templates all agree. Notation styles follow the notes: bold (\\mathbf{x}
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from enum import Enum
 
 from derive.expr.nodes import Dim
-from derive.render.names import name_to_latex
+from derive.expr.shapes import Shape, kind_of
+from derive.render.names import LETTERS, name_to_latex, split_name
 
 
 class Notation(Enum):
@@ -46,9 +48,28 @@ def typeface(body: str, kind: str, notation: Notation) -> str:
     return face + head[0] + "}" + rest
 
 
+def symbol_typefaces(shapes: Mapping[str, Shape], notation: Notation) -> dict[str, str]:
+    """How user math writes each vector or matrix -> its LaTeX in `notation`, for the names a
+    prompt can write as one token: a letter (`x`) or a Greek letter's command (`theta`).
+
+    Example:
+        >>> symbol_typefaces({"x": ("n", 1), "c": (1, 1), "lam": ("n", 1)}, Notation.BOLD)
+        {'x': '\\\\mathbf{x}', 'lambda': '\\\\boldsymbol{\\\\lambda}'}
+    """
+    found = {}
+    for name, shape in shapes.items():
+        parts = split_name(name)
+        if kind_of(shape) == "scalar" or parts is None or parts.accent or parts.sub:
+            continue
+        written = LETTERS[parts.stem][0][1:] if parts.stem in LETTERS else parts.stem
+        if len(written) == 1 or parts.stem in LETTERS:
+            found[written] = typeface(name_to_latex(name), kind_of(shape), notation)
+    return found
+
+
 def dim_to_latex(dim: Dim) -> str:
     """Render a dimension name or size."""
     return str(dim) if isinstance(dim, int) else name_to_latex(dim)
 
 
-__all__ = ["Notation", "dim_to_latex", "name_to_latex", "typeface"]
+__all__ = ["Notation", "dim_to_latex", "name_to_latex", "symbol_typefaces", "typeface"]

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from derive.cli import cli
-from derive.render.prose import one_transpose, user_prose
+from derive.render.prose import one_transpose, typeset_symbols, user_prose
 
 SPEC = """title: Notation
 notation: NOTATION
@@ -48,7 +48,8 @@ def _build(tmp_path: Path, notation: str) -> str:
 
 def test_prompts_write_the_transpose_as_the_solutions_do(tmp_path: Path) -> None:
     solutions = _build(tmp_path, "bold")
-    assert r"Let $f = x^\top A x$ and $g = x^\top B^{-\top} x$." in solutions
+    assert r"Let $f = \mathbf{x}^\top \mathbf{A} \mathbf{x}$ and $g = \mathbf{x}^\top " in solutions
+    assert r"B^{-\top} \mathbf{x}$." in solutions
     assert "^T" not in solutions and "^{T}" not in solutions
     assert r"\mathbf{x}^\top \mathbf{A} \mathbf{x}" in solutions
 
@@ -77,3 +78,21 @@ def test_one_transpose_leaves_other_superscripts() -> None:
         r"x^2 + e^{Tx} + A^{T_1} + \mathbb{R}^{n}")
     assert user_prose(r"With $W^\intercal a$ and text T", "tex") == (
         r"With $W^\top a$ and text T")
+
+
+def test_prompts_set_the_exercises_arrays_in_the_sets_notation(tmp_path: Path) -> None:
+    bold = _build(tmp_path, "bold")
+    assert (r"Let $f = \mathbf{x}^\top \mathbf{A} \mathbf{x}$ and $g = \mathbf{x}^\top "
+            r"B^{-\top} \mathbf{x}$.") in bold  # B is no symbol of the exercise
+    arrow = _build(tmp_path, "arrow")
+    assert r"Let $f = \vec{x}^\top A \vec{x}$" in arrow
+
+
+def test_typeset_symbols_leaves_entries_dimensions_and_text_alone() -> None:
+    symbols = {"x": r"\mathbf{x}", "W": r"\mathbf{W}", "n": r"\mathbf{n}",
+               "theta": r"\boldsymbol{\theta}"}
+    source = (r"\frac{\partial x}{\partial W_{ij}} + x_i + \mathbb{R}^{n} + \mathrm{x} + "
+              r"\hat{x} + \theta^\top x")
+    assert typeset_symbols(source, symbols) == (
+        r"\frac{\partial \mathbf{x}}{\partial W_{ij}} + x_i + \mathbb{R}^{n} + \mathrm{x} + "
+        r"\hat{x} + \boldsymbol{\theta}^\top \mathbf{x}")
