@@ -275,6 +275,7 @@ def vectorize(
     *,
     shapes: Mapping[str, Sequence[Dim]] | None = None,
     ranges: Mapping[str, Dim] | None = None,
+    name: str | None = None,
     seed: int = VECTORIZE_SEED,
 ) -> Vectorization:
     """Write an entry formula in index notation as a matrix expression, with worked steps.
@@ -287,6 +288,7 @@ def vectorize(
             ``["m", "n"]`` matrix); undeclared names are scalars.
         ranges: index -> dimension, for an index that no entry gives a range to, such as
             ``{"i": "n"}`` for ``delta(i, j) * s``.
+        name: the result's name in the steps (default: a letter the expression does not use).
         seed: the random seed of the numeric check.
 
     Returns:
@@ -312,11 +314,15 @@ def vectorize(
         names = arguments.strings("free", free) or []
     for index in names:
         arguments.name("free", index)
+    output = arguments.name("name", name) if name is not None else None
     with within_limits():
         problem = parse_index(index_expr, names, arguments.shapes(shapes),
                               arguments.ranges(ranges))
+        if output in problem.shapes:
+            raise SpecError(f"the result's name '{output}' is a symbol of the index expression",
+                              hint="name the result with a new letter, such as 'R'")
         work = vectorize_problem(problem, arguments.seed(seed))
-        return Vectorization(explain(work))
+        return Vectorization(explain(work, output))
 
 
 __all__ = ["LAYOUTS", "Result", "Solution", "Vectorization", "solve", "vectorize"]

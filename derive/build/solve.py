@@ -86,7 +86,7 @@ def _chain(item: AnyItem) -> Solved:
 
 def _vectorize(item: AnyItem) -> Solved:
     assert isinstance(item, IndexItem)
-    return explain(vectorize_problem(item.problem))
+    return explain(vectorize_problem(item.problem), item.name)
 
 
 def _check_derivative(solved: Solved, answer: Expr) -> AnswerCheck:

@@ -171,8 +171,9 @@ def check_command(paths: tuple[Path, ...]) -> None:
 @shape_option
 @range_option
 @format_option
+@click.option("--name", default=None, metavar="NAME", help="Name of the result in the text.")
 def vectorize_command(index_expr: str, free: str, shapes: list[tuple[str, str]],
-                      ranges: list[tuple[str, str]], fmt: str) -> None:
+                      ranges: list[tuple[str, str]], fmt: str, name: str | None) -> None:
     """Write the index expression INDEX_EXPR ('-' reads stdin) in matrix form, checked.
 
     Example: derive vectorize 'sum(A[i,k] * B[k,j], k)' --free i,j --shape A=m,p --shape B=p,n
@@ -180,7 +181,7 @@ def vectorize_command(index_expr: str, free: str, shapes: list[tuple[str, str]],
     from derive.results import vectorize  # imported here to keep start-up fast
 
     _emit(vectorize(read_expression(index_expr), free, shapes=read_shapes(shapes),
-                    ranges=read_ranges(ranges)), fmt)
+                    ranges=read_ranges(ranges), name=name), fmt)
 
 
 @cli.command("schema")

@@ -29,11 +29,11 @@ def _entry(name: str, indices: tuple[str | None, str | None]) -> Entry:
 
 
 def _setup(work: ChainWork) -> Step:
-    chain = " → ".join(work.path)
+    chain = [part for name in work.path for part in (" → ", Math(Symbol(name)))][1:]
     prose: tuple[str | Math, ...] = (
-        "The output ", Math(work.output), f" depends on {work.wrt} through named "
-        f"intermediates: {chain}. Each intermediate is a link of the chain; we differentiate each "
-        "link on its own and then chain the links together.",
+        "The output ", Math(work.output), " depends on ", Math(Symbol(work.wrt)),
+        " through named intermediates: ", *chain, ". Each intermediate is a link of the chain; "
+        "we differentiate each link on its own and then chain the links together.",
     )
     equations: list[MathObject] = []
     for definition in work.definitions:

@@ -10,6 +10,7 @@ the same way here.
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -122,13 +123,31 @@ def _syntax_error(text: str, error: SyntaxError, language: Language) -> ExprSynt
     stripped = text.rstrip()
     if "decimal literal" in message:
         hint = "write products with an explicit operator, as in '2 * x'"
-    elif message.endswith("invalid syntax") and "lambda" in text.split():
-        hint = "'lambda' is a reserved word: call the symbol 'lam' (it prints as λ)"
+    elif (reserved := _reserved_word(text)) is not None:
+        word, start = reserved
+        col, message = start + 1, f"'{word}' is a reserved word of Python, not a name"
+        hint = (f"call the symbol '{_RENAME.get(word, word + '_')}'"
+                + (" (it prints as λ)" if word == "lambda" else ""))
     elif stripped[-1:] in "+-*/@":
         col = len(stripped)
         message = f"expression ends with the operator '{stripped[-1]}'"
         hint = "add the missing operand or remove the operator"
     return error_at(text, col, col + 1, f"invalid {language.name}: {message}", hint)
+
+
+_RENAME = {"lambda": "lam"}
+# Keywords Python reads as operators or constants: a syntax error near one is not about a name.
+_OPERATOR_WORDS = frozenset({"and", "or", "not", "in", "is", "if", "else", "for", "True",
+                             "False", "None"})
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _reserved_word(text: str) -> tuple[str, int] | None:
+    """The first Python keyword written as a name, and where it starts (0-based)."""
+    for match in _WORD.finditer(text):
+        if keyword.iskeyword(match.group()) and match.group() not in _OPERATOR_WORDS:
+            return match.group(), match.start()
+    return None
 
 
 def read_number(text: str, node: ast.expr, value: object) -> Fraction | tuple[str, str]:

@@ -6,16 +6,21 @@ documented in README are exactly the keys built here.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from derive.engine.steps import Derivation, Math, Prose, Step
+from derive.engine.steps import Derivation, Math, MathObject, Prose, Step
 from derive.expr.nodes import Symbol
 from derive.expr.shapes import Shape, infer_shape
+from derive.expr.terms import Entry
 from derive.expr.unparse import unparse
 from derive.render.mathtex import MathPrinter
 from derive.render.mathtext import to_text
+from derive.render.names import name_to_unicode
 from derive.render.notation import Notation
 from derive.render.printer import ExprPrinter
+
+_WORD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def prose_to_latex(prose: Prose, printer: MathPrinter) -> str:
@@ -24,15 +29,44 @@ def prose_to_latex(prose: Prose, printer: MathPrinter) -> str:
 
 
 def prose_to_text(prose: Prose) -> str:
-    """Prose with inline math in the expression and index languages."""
-    return "".join(to_text(p.obj) if isinstance(p, Math) else p for p in prose)
+    """Prose with inline math in the expression and index languages; a lone name reads as the
+    notes write it (λ, ŷ, W₂), while formulas stay in the language they can be pasted back as."""
+    return "".join(_math_text(p.obj) if isinstance(p, Math) else p for p in prose)
+
+
+def _math_text(obj: MathObject) -> str:
+    if isinstance(obj, Entry) and not obj.indices:
+        obj = obj.base
+    return name_to_unicode(obj.name) if isinstance(obj, Symbol) else to_text(obj)
+
+
+def title_names(title: str, printer: MathPrinter) -> tuple[str, str]:
+    """A step title with the exercise's names as the notes write them: (Unicode text, LaTeX).
+
+    Only words that are symbols of the exercise change; in LaTeX they become inline math, and
+    the rest is the engine's own text, as in `latex_prose`.
+
+    Example:
+        >>> printer = MathPrinter(ExprPrinter({"yhat": ("n", 1), "W2": ("n", "n")}))
+        >>> title_names("Local derivative of yhat by W2", printer)[0]
+        'Local derivative of ŷ by W₂'
+    """
+    known = printer.exprs.shapes
+    text = _WORD.sub(lambda m: name_to_unicode(m[0]) if m[0] in known else m[0], title)
+    pieces = []
+    for position, piece in enumerate(_WORD.split(title)):
+        pieces.append(f"${printer.exprs.symbol(piece)}$" if position % 2 and piece in known
+                      else piece)
+    return text, "".join(pieces)
 
 
 def step_context(step: Step, printer: MathPrinter) -> dict[str, Any]:
     """The template variables of one step (README, 'Template variables')."""
+    title, latex_title = title_names(step.title, printer)
     return {
         "kind": step.kind.value,
-        "title": step.title,
+        "title": title,
+        "latex_title": latex_title,
         "text": prose_to_text(step.prose),
         "latex_prose": prose_to_latex(step.prose, printer),
         "equations": [printer.print(e) for e in step.equations],

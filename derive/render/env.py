@@ -18,6 +18,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from derive.errors import RenderError
+from derive.render.linebreak import break_display
 
 
 def escape_tex(text: str) -> str:
@@ -58,6 +59,7 @@ def make_env(kind: str, override: Path | None = None) -> jinja2.Environment:
         **options,
     )
     env.filters["escape_tex"] = escape_tex
+    env.filters["break_display"] = break_display
     return env
 
 

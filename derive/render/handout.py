@@ -7,6 +7,7 @@ the shapes, the assumptions and the layout. The keys are documented in README.md
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,12 +19,12 @@ from derive.expr.terms import Entry
 from derive.render.context import derivation_context
 from derive.render.env import escape_tex
 from derive.render.mathtex import MathPrinter
-from derive.render.notation import Notation, dim_to_latex
+from derive.render.notation import Notation, dim_to_latex, symbol_typefaces, typeface
 from derive.render.printer import ExprPrinter
 from derive.render.prose import escape_md, user_prose
 from derive.render.vectorize import vectorization_context
 from derive.spec.model import AnyItem, Exercise, ExerciseSet, IndexItem, Item
-from derive.vectorization.explain import Vectorized, output_name
+from derive.vectorization.explain import Vectorized
 
 SolvedItems = Sequence[tuple[Exercise, Sequence[tuple[AnyItem, Derivation | Vectorized]]]]
 """Each exercise with its items and their derivations, in spec order."""
@@ -90,7 +91,7 @@ def _written(derivation: Derivation) -> Expr:
 def index_prompt(vectorization: Vectorized, notation: Notation) -> str:
     """A prompt for a vectorize item that has none."""
     work = vectorization.work
-    name = output_name(work)
+    name = vectorization.output
     shapes = {**work.problem.shapes, name: work.shape}
     printer = MathPrinter(ExprPrinter(shapes, notation))
     entry = printer.print(Relation((Entry(Symbol(name), work.problem.free), work.problem.poly)))
@@ -107,6 +108,16 @@ def index_prompt(vectorization: Vectorized, notation: Notation) -> str:
     )
 
 
+def _prompt_shapes(solved: Derivation | Vectorized) -> dict[str, Shape]:
+    """Every named array a prompt can mention: inputs, intermediates and the output."""
+    if isinstance(solved, Vectorized):
+        return {**solved.work.problem.shapes, solved.output: solved.work.shape}
+    shapes = {**solved.problem.shapes, solved.output.name: solved.problem.shape}
+    if solved.chain is not None:
+        shapes.update(_chain_shapes(solved))
+    return shapes
+
+
 def _index_context(
     item: IndexItem, vectorization: Vectorized, fmt: str, notation: Notation
 ) -> dict[str, Any]:
@@ -121,7 +132,8 @@ def _index_context(
         "label": item.label,
         "letter": item.label.strip("()"),
         "title": user_prose(item.title, fmt) if item.title and item.label else None,
-        "prompt": user_prose(item.prompt, fmt) if item.prompt and item.label else None,
+        "prompt": user_prose(item.prompt, fmt, symbol_typefaces(
+            _prompt_shapes(vectorization), notation)) if item.prompt and item.label else None,
         "written_prompt": index_prompt(vectorization, notation),
         "expr": item.expr,
         "wrt": None,
@@ -153,7 +165,8 @@ def _item_context(
 ) -> dict[str, Any]:
     solution = derivation_context(derivation, notation)
     own = item.prompt if item.label else None
-    prompt = user_prose(own, fmt) if own else None
+    symbols = symbol_typefaces(_prompt_shapes(derivation), notation)
+    prompt = user_prose(own, fmt, symbols) if own else None
     answer_latex = None
     if item.answer_problem is not None:
         printer = ExprPrinter(item.answer_problem.shapes, notation)
@@ -198,7 +211,11 @@ def handout_context(
             for item, solved_item in items
         ]
         has_parts = any(item.label for item, _ in items)
-        prompt = user_prose(exercise.prompt, fmt) if exercise.prompt else None
+        shapes: dict[str, Shape] = {}
+        for _, solved_item in items:
+            shapes.update(_prompt_shapes(solved_item))
+        symbols = symbol_typefaces(shapes, notation)
+        prompt = user_prose(exercise.prompt, fmt, symbols) if exercise.prompt else None
         if prompt is None and not has_parts and contexts:
             prompt = contexts[0]["written_prompt"]
         exercises.append(
@@ -211,6 +228,7 @@ def handout_context(
                 "questions": contexts,
             }
         )
+    add_notation_notes(exercises, notation)
     return {
         "title": user_prose(spec.title, fmt),
         "course": user_prose(spec.course, fmt) if spec.course else None,
@@ -222,6 +240,38 @@ def handout_context(
         "item_count": sum(len(e["questions"]) for e in exercises),
         "exercises": exercises,
     }
+
+
+_ONES = re.compile(r"(?:\\mathbf\{1\}|\\vec\{1\}|(?<![\w}])1)_\{([^{}]+)\}")
+_HADAMARD_POWER = re.compile(r"\^\{\\circ ")
+
+
+def _question_latex(question: dict[str, Any]) -> str:
+    solution = question["solution"]
+    parts = [solution.get("result_latex") or "", question.get("substituted_latex") or ""]
+    for step in solution["steps"]:
+        parts += [step["latex_prose"], *step["equations"]]
+    return "\n".join(parts)
+
+
+def add_notation_notes(exercises: list[dict[str, Any]], notation: Notation) -> None:
+    """Give the first question that uses the ones vector or a Hadamard power a note defining
+    it (`notation_notes`, LaTeX prose); every question gets the list, most of them empty.
+    """
+    ones_seen, power_seen = False, False
+    for exercise in exercises:
+        for question in exercise["questions"]:
+            latex, notes = _question_latex(question), []
+            ones = _ONES.search(latex)
+            if ones and not ones_seen:
+                notes.append(f"${ones.group(0)}$ is the column vector of ${ones.group(1)}$ ones.")
+                ones_seen = True
+            if _HADAMARD_POWER.search(latex) and not power_seen:
+                matrix = typeface("A", "matrix", notation)
+                notes.append(f"${matrix}^{{\\circ k}}$ is the Hadamard (entrywise) power: every "
+                             f"entry of ${matrix}$ raised to the power $k$.")
+                power_seen = True
+            question["notation_notes"] = notes
 
 
 def _escaped(text: str, fmt: str) -> str:

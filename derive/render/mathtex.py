@@ -24,7 +24,13 @@ from derive.expr.nodes import Call, Dim, Symbol
 from derive.expr.terms import Apply, Delta, Entry, Factor, Group, Poly, Power, Size, Term
 from derive.expr.termtext import join_terms
 from derive.render.notation import dim_to_latex, name_to_latex
-from derive.render.printer import ExprPrinter, call_latex, number_to_latex
+from derive.render.printer import (
+    ExprPrinter,
+    argument_parens,
+    call_latex,
+    number_to_latex,
+    parens,
+)
 
 
 def _subscript(indices: tuple[str, ...]) -> str:
@@ -68,7 +74,7 @@ class MathPrinter:
 
     def _atom(self, obj: MathObject) -> str:
         text = self.print(obj)
-        return text if isinstance(obj, Symbol | Entry) else r"\left(" + text + r"\right)"
+        return text if isinstance(obj, Symbol | Entry) else parens(text)
 
     def _shape(self, subject: MathObject, dims: tuple[Dim, ...]) -> str:
         """x ∈ R^n for a column, R^{1×n} for a row, R for a scalar, R^{m×n} otherwise."""
@@ -86,16 +92,16 @@ class MathPrinter:
         if isinstance(base, Symbol):
             head = name_to_latex(base.name)
             if "_" in head and entry.indices:  # (W_1)_{jk}: TeX has no double subscripts
-                head = r"\left(" + head + r"\right)"
+                head = parens(head)
         elif isinstance(base, Call) and base.func == "inv":
             inner = self.exprs.print(base.args[0])
-            head = (inner if isinstance(base.args[0], Symbol) else rf"\left({inner}\right)")
+            head = inner if isinstance(base.args[0], Symbol) else parens(inner)
             head += "^{-1}"
-            head = rf"\left({head}\right)" if entry.indices else head
+            head = parens(head) if entry.indices else head
         else:
             head = self.exprs.print(base)
             if entry.indices and (not isinstance(base, Call) or base.kind is not None):
-                head = r"\left(" + head + r"\right)"
+                head = parens(head)
         return head + (_subscript(entry.indices) if entry.indices else "")
 
     def poly(self, poly: Poly) -> str:
@@ -119,12 +125,12 @@ class MathPrinter:
             case Size(dim=dim):
                 return dim_to_latex(dim)
             case Group(poly=poly):
-                return r"\left(" + self.poly(poly) + r"\right)"
+                return parens(self.poly(poly))
             case Apply(func="sqrt", arg=arg):
                 return r"\sqrt{" + self.poly(arg) + "}"
             case Apply(func=func, arg=arg, kind=str(kind)):
                 head = name_to_latex(base_name(func, kind)) + ("'" if kind == "derivative" else "")
-                return head + r"\left(" + self.poly(arg) + r"\right)"
+                return head + argument_parens(self.poly(arg))
             case Apply(func=func, arg=arg):
                 return call_latex(func, self.poly(arg))
             case Power(base=base, exponent=exponent):
@@ -139,7 +145,7 @@ class MathPrinter:
         if exponent == Fraction(1, 2):
             return r"\sqrt{" + inner + "}"
         if not simple:
-            inner = r"\left(" + inner + r"\right)"
+            inner = parens(inner)
         return inner + "^{" + number_to_latex(exponent) + "}"
 
     def written(self, terms: tuple[Poly | None, ...]) -> str:

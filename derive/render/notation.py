@@ -2,15 +2,18 @@
 
 This is the one place that decides typefaces, so the expression printer, the index-form printer
 and the templates all agree. Notation styles follow the notes: bold (\\mathbf{x}), arrow
-(\\vec{x}, matrices plain) and plain.
+(\\vec{x}, matrices plain) and plain. How a name itself prints is `names.py`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from enum import Enum
 
 from derive.expr.nodes import Dim
+from derive.expr.shapes import Shape, kind_of
+from derive.render.names import LETTERS, name_to_latex, split_name
 
 
 class Notation(Enum):
@@ -19,43 +22,6 @@ class Notation(Enum):
     BOLD = "bold"
     ARROW = "arrow"
     PLAIN = "plain"
-
-
-GREEK = frozenset(
-    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau "
-    "upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega".split()
-)
-_ACCENTS = {"hat": "hat", "bar": "bar", "tilde": "tilde", "dot": "dot"}
-_NAME = re.compile(r"^(?P<stem>[A-Za-z]+?)(?P<accent>hat|bar|tilde|dot)?_?(?P<sub>\d+|_\w+)?$")
-
-
-def name_to_latex(name: str) -> str:
-    """Render an identifier: greek letters, trailing digits as subscripts, 'hat'/'bar' accents.
-
-    Example:
-        >>> [name_to_latex(n) for n in ("theta", "W1", "yhat", "loss")]
-        ['\\\\theta', 'W_{1}', '\\\\hat{y}', '\\\\mathrm{loss}']
-    """
-    match = _NAME.match(name)
-    if match is None:
-        return r"\mathrm{" + name.replace("_", r"\_") + "}"
-    stem, accent, sub = match.group("stem"), match.group("accent"), match.group("sub")
-    if accent and not stem:
-        stem, accent = accent, None
-    if stem in GREEK:
-        body = "\\" + stem
-    elif len(stem) == 1:
-        body = stem
-    else:
-        body = r"\mathrm{" + stem + "}"
-    if accent:
-        body = "\\" + _ACCENTS[accent] + "{" + body + "}"
-    if sub:
-        inner = sub.lstrip("_")
-        # δ_yhat reads δ_ŷ: a name as subscript is rendered as a name.
-        shown = name_to_latex(inner) if inner.isalpha() and len(inner) > 1 else inner
-        body += "_{" + shown.replace("_", r"\_") + "}"
-    return body
 
 
 def typeface(body: str, kind: str, notation: Notation) -> str:
@@ -82,6 +48,28 @@ def typeface(body: str, kind: str, notation: Notation) -> str:
     return face + head[0] + "}" + rest
 
 
+def symbol_typefaces(shapes: Mapping[str, Shape], notation: Notation) -> dict[str, str]:
+    """How user math writes each vector or matrix -> its LaTeX in `notation`, for the names a
+    prompt can write as one token: a letter (`x`) or a Greek letter's command (`theta`).
+
+    Example:
+        >>> symbol_typefaces({"x": ("n", 1), "c": (1, 1), "lam": ("n", 1)}, Notation.BOLD)
+        {'x': '\\\\mathbf{x}', 'lambda': '\\\\boldsymbol{\\\\lambda}'}
+    """
+    found = {}
+    for name, shape in shapes.items():
+        parts = split_name(name)
+        if kind_of(shape) == "scalar" or parts is None or parts.accent or parts.sub:
+            continue
+        written = LETTERS[parts.stem][0][1:] if parts.stem in LETTERS else parts.stem
+        if len(written) == 1 or parts.stem in LETTERS:
+            found[written] = typeface(name_to_latex(name), kind_of(shape), notation)
+    return found
+
+
 def dim_to_latex(dim: Dim) -> str:
     """Render a dimension name or size."""
     return str(dim) if isinstance(dim, int) else name_to_latex(dim)
+
+
+__all__ = ["Notation", "dim_to_latex", "name_to_latex", "symbol_typefaces", "typeface"]

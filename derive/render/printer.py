@@ -35,16 +35,48 @@ _ATOM, _POSTFIX, _PRODUCT, _HADAMARD, _UNARY, _SUM = 6, 5, 4, 3, 2, 1
 
 
 
+_TALL = (r"\frac", r"\sum", r"\left", r"\sqrt", r"\prod")
+
+
+def parens(text: str) -> str:
+    """Grouping parentheses: plain around a flat formula, growing (\\left, \\right) around a
+    tall one (a fraction, a sum, a root).
+
+    Example:
+        >>> parens("a + b"), parens(r"\\sum_{i} x_{i}")
+        ('(a + b)', '\\\\left(\\\\sum_{i} x_{i}\\\\right)')
+    """
+    if any(tall in text for tall in _TALL):
+        return r"\left(" + text + r"\right)"
+    return "(" + text + ")"
+
+
+def argument_parens(argument: str) -> str:
+    """Parentheses around a function's argument, with no gap after the function's name.
+
+    `\\left(` sets an inner atom, which TeX spaces off from the name before it (σ (x)); plain
+    parentheses do for a flat argument, and a tall one gets `\\left(` behind an empty opening
+    atom, which takes that space away.
+
+    Example:
+        >>> argument_parens("z"), argument_parens(r"\\frac{1}{2}")
+        ('(z)', '\\\\mathopen{}\\\\left(\\\\frac{1}{2}\\\\right)\\\\mathclose{}')
+    """
+    if any(tall in argument for tall in _TALL):
+        return r"\mathopen{}\left(" + argument + r"\right)\mathclose{}"
+    return "(" + argument + ")"
+
+
 def call_latex(func: str, argument: str) -> str:
     """A built-in function applied to LaTeX `argument`, as its table entry writes it.
 
     Example:
         >>> call_latex("sigmoid", "z"), call_latex("sqrt", "x")
-        ('\\\\sigma\\\\left(z\\\\right)', '\\\\sqrt{x}')
+        ('\\\\sigma(z)', '\\\\sqrt{x}')
     """
     if BUILTINS[func].style is Style.ROOT:
         return rf"\sqrt{{{argument}}}"
-    return rf"{BUILTINS[func].latex}\left({argument}\right)"
+    return BUILTINS[func].latex + argument_parens(argument)
 
 
 def number_to_latex(value: Fraction) -> str:
@@ -90,9 +122,7 @@ class ExprPrinter:
 
     def _wrap(self, expr: Expr, context: int) -> str:
         text, precedence = self._print(expr)
-        if precedence < context:
-            return r"\left(" + text + r"\right)"
-        return text
+        return parens(text) if precedence < context else text
 
     def _print(self, expr: Expr) -> tuple[str, int]:  # noqa: C901 - one case per IR node type; the flat match is the readable form
         match expr:
@@ -107,7 +137,10 @@ class ExprPrinter:
             case Neg(operand=operand):
                 return "-" + self._wrap(operand, _PRODUCT), _UNARY
             case Add(left=left, right=right):
-                return f"{self._wrap(left, _SUM)} + {self._wrap(right, _UNARY)}", _SUM
+                right_text = self._wrap(right, _UNARY)
+                if right_text.startswith("-"):  # y + (-2 x) reads y - 2 x
+                    return f"{self._wrap(left, _SUM)} - {right_text[1:]}", _SUM
+                return f"{self._wrap(left, _SUM)} + {right_text}", _SUM
             case Sub(left=left, right=right):
                 return f"{self._wrap(left, _SUM)} - {self._wrap(right, _PRODUCT)}", _SUM
             case MatMul(left=left, right=right):
@@ -140,8 +173,25 @@ class ExprPrinter:
         if left_scalar or right_scalar:
             if isinstance(right, Number) and not isinstance(left, Number):
                 left, right = right, left
-            return f"{self._wrap(left, _PRODUCT)} {self._wrap(right, _POSTFIX)}", _PRODUCT
-        return f"{self._wrap(left, _POSTFIX)} \\odot {self._wrap(right, _POSTFIX)}", _HADAMARD
+            if isinstance(left, Neg) and isinstance(left.operand, Number):
+                left = Number(-left.operand.value)
+            # A number or a scalar name in front scales the array after it: 2 A x, not 2 (A x).
+            plain_factor = isinstance(left, Number | Symbol) and is_scalar(self.shape(left)) and (
+                not right_scalar)
+            right_text = self._wrap(right, _PRODUCT if plain_factor else _POSTFIX)
+            if isinstance(left, Number) and left.value < 0:  # -2 x, not (-2) x
+                return f"-{number_to_latex(-left.value)} {right_text}", _UNARY
+            return f"{self._wrap(left, _PRODUCT)} {right_text}", _PRODUCT
+        # The Hadamard product is associative: a ⊙ b ⊙ c, not (a ⊙ b) ⊙ c.
+        return (f"{self._wrap(left, self._hadamard_context(left))} \\odot "
+                f"{self._wrap(right, self._hadamard_context(right))}", _HADAMARD)
+
+    def _hadamard_context(self, factor: Expr) -> int:
+        if isinstance(factor, Mul) and not (
+            is_scalar(self.shape(factor.left)) or is_scalar(self.shape(factor.right))
+        ):
+            return _HADAMARD
+        return _POSTFIX
 
     def _generic(self, func: str, kind: str, arg: Expr) -> str:
         """f(x), f'(x), h(Y), ∇h(Y), g(v) and the Jacobian J_g(v) of declared functions."""
@@ -151,7 +201,7 @@ class ExprPrinter:
             "gradient": r"\nabla " + name,
             "jacobian": r"\mathbf{J}_{" + name + "}",
         }.get(kind, name)
-        return head + r"\left(" + self.print(arg) + r"\right)"
+        return head + argument_parens(self.print(arg))
 
     def _call(self, func: str, arg: Expr) -> tuple[str, int]:
         builtin = BUILTINS[func]

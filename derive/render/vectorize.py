@@ -14,7 +14,7 @@ from derive.render.context import step_context
 from derive.render.mathtex import MathPrinter
 from derive.render.notation import Notation
 from derive.render.printer import ExprPrinter
-from derive.vectorization.explain import Vectorized, output_name
+from derive.vectorization.explain import Vectorized
 
 
 def vectorization_context(
@@ -22,7 +22,7 @@ def vectorization_context(
 ) -> dict[str, Any]:
     """The template variables of one vectorization (README, 'Handout templates')."""
     work = vectorized.work
-    shapes = {**work.problem.shapes, output_name(work): work.shape}
+    shapes = {**work.problem.shapes, vectorized.output: work.shape}
     printer = MathPrinter(ExprPrinter(shapes, notation))
     rows, cols = infer_shape(work.answer, shapes)
     return {

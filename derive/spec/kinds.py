@@ -161,6 +161,12 @@ def check_index_item(
         levels[-1].complete = False
         return None
     levels[-1].used |= set(checked.shapes)
+    name = raw.get("name") if isinstance(raw.get("name"), str) else None
+    if name is not None and name in checked.shapes:
+        report.fail(f"'name: {name}' in {item.where} is a symbol of the index expression",
+                    (*path, "name"), hint="name the result with a new letter, such as 'R'")
+        levels[-1].complete = False
+        return None
     answer_problem = None
     answer_node = report.source.values.get((*path, "answer"))
     answer = raw.get("answer")
@@ -177,6 +183,7 @@ def check_index_item(
         expr=text,
         free=tuple(free),
         answer=answer_text if answer_problem is not None else None,
+        name=name,
         problem=checked,
         answer_problem=answer_problem,
         expr_at=report.source.spot(node, lead),

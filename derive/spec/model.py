@@ -190,6 +190,7 @@ class IndexItem:
     expr: str
     free: tuple[str, ...]
     answer: str | None
+    name: str | None
     problem: IndexProblem
     answer_problem: Problem | None
     expr_at: SourceSpot

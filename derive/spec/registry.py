@@ -73,7 +73,8 @@ QUESTION_KINDS: Mapping[KindName, QuestionKind] = {
         ),
         QuestionKind(
             "vectorize", "an index-notation formula ('index', 'free') rewritten in matrix form",
-            ("index", "free"), frozenset({"index", "free", "ranges"}), frozenset(), _vectorize,
+            ("index", "free"), frozenset({"index", "free", "ranges", "name"}), frozenset(),
+            _vectorize,
         ),
     )
 }

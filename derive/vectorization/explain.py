@@ -43,11 +43,13 @@ class Vectorized:
 
     work: Work
     steps: tuple[Step, ...]
+    output: str
 
 
-def explain(work: Work) -> Vectorized:
-    """The worked steps for a finished vectorization."""
-    output = Symbol(output_name(work))
+def explain(work: Work, name: str | None = None) -> Vectorized:
+    """The worked steps for a finished vectorization; the result is called `name` when given
+    (the exercise's `name:`), else a letter no symbol of the exercise uses."""
+    output = Symbol(name or output_name(work))
     return Vectorized(work, (
         _indices(work, output),
         _reorder(work, output),
@@ -55,7 +57,7 @@ def explain(work: Work) -> Vectorized:
         _answer(work, output),
         *([_equivalent(work, output)] if work.equivalent else []),
         _check(work),
-    ))
+    ), output.name)
 
 
 def _element(work: Work, output: Symbol) -> Entry:

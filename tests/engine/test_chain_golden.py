@@ -43,7 +43,7 @@ def _spec(case: str) -> dict:  # type: ignore[type-arg]
 def _solve(spec: dict):  # type: ignore[no-untyped-def, type-arg]
     return solve(
         spec["expr"], spec["wrt"], shapes=spec.get("shapes"), layout=spec.get("layout",
-        "denominator"), let=spec["let"], functions=spec.get("functions"),
+        "denominator"), let=spec["let"], functions=spec.get("functions"), name=spec.get("name"),
     )
 
 

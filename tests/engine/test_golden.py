@@ -30,6 +30,7 @@ def _solve(case: str):  # type: ignore[no-untyped-def]
         layout=spec.get("layout", "denominator"),
         element=spec.get("element"),
         functions=spec.get("functions"),
+        name=spec.get("name"),
     )
 
 

@@ -100,6 +100,7 @@ def _solve(spec: Mapping[str, Any]) -> dict[str, Any]:
         layout=spec.get("layout", "denominator"),
         element=spec.get("element"),
         functions=spec.get("functions"),
+        name=spec.get("name"),
     )
     data: dict[str, Any] = solution.to_dict()
     return data
@@ -156,7 +157,7 @@ def _check(actual: np.ndarray, reference: np.ndarray, tolerance: float, what: st
 
 
 def test_every_case_has_one_kind_of_answer() -> None:
-    assert len(CASES) == 35
+    assert len(CASES) == 39
     for case in CASES:
         spec = _spec(case)
         assert ("expected" in spec) != ("expected_entry" in spec), case

@@ -67,9 +67,9 @@ def test_solved_verified_and_right_in_every_layout(
 @pytest.mark.parametrize(
     ("expr", "latex"),
     [
-        ("softplus(x)", r"\operatorname{softplus}\left(\mathbf{x}\right)"),
-        ("softmax(x)", r"\operatorname{softmax}\left(\mathbf{x}\right)"),
-        ("logsumexp(x)", r"\operatorname{logsumexp}\left(\mathbf{x}\right)"),
+        ("softplus(x)", r"\operatorname{softplus}(\mathbf{x})"),
+        ("softmax(x)", r"\operatorname{softmax}(\mathbf{x})"),
+        ("logsumexp(x)", r"\operatorname{logsumexp}(\mathbf{x})"),
     ],
 )
 def test_printed_as_operators(expr: str, latex: str) -> None:

@@ -229,6 +229,33 @@ BAD_INPUTS = [
         "error: col 1: unsupported syntax: lambda\n    lambda: 1\n    ^^^^^^^^^\n" + SYNTAX_HINT,
     ),
     case(
+        "lambda-as-name",
+        "2 * lambda * x",
+        None,
+        None,
+        ExprSyntaxError,
+        "error: col 5: invalid expression: 'lambda' is a reserved word of Python, not a name\n"
+        "    2 * lambda * x\n        ^\nhint: call the symbol 'lam' (it prints as λ)",
+    ),
+    case(
+        "lambda-in-parentheses",
+        "(lambda) @ x",
+        None,
+        None,
+        ExprSyntaxError,
+        "error: col 2: invalid expression: 'lambda' is a reserved word of Python, not a name\n"
+        "    (lambda) @ x\n     ^\nhint: call the symbol 'lam' (it prints as λ)",
+    ),
+    case(
+        "keyword-as-name",
+        "x + class",
+        None,
+        None,
+        ExprSyntaxError,
+        "error: col 5: invalid expression: 'class' is a reserved word of Python, not a name\n"
+        "    x + class\n        ^\nhint: call the symbol 'class_'",
+    ),
+    case(
         "subscript",
         "x[0]",
         None,

@@ -87,10 +87,27 @@ def test_pdf_shows_prompts_steps_and_answers(tmp_path: Path) -> None:
                                        text=True, check=True).stdout.split())
 
     problems, solutions = text("problems"), text("solutions")
-    assert "Define a = σ (Mx)" in problems and "∂M" in problems
+    assert "Define a = σ(Mx)" in problems and "∂M" in problems  # no gap after σ
     assert "as a matrix expression, without indices" in problems
     for fragment in ("The chain.", "in terms of the intermediates", "With the intermediates "
                      "substituted", "Free and summed indices", "The answer given in the "
                      "exercise"):
         assert fragment in solutions, fragment
     assert "Answer (m × 1)" in solutions or "Answer (n × 1)" in solutions
+
+
+def test_vectorize_result_takes_the_spec_name(tmp_path: Path) -> None:
+    file = tmp_path / "named.yaml"
+    file.write_text(
+        "title: Named\nexercises:\n  - id: gram\n    kind: vectorize\n    shapes: {X: [n, d]}\n"
+        "    index: sum(X[k,i] * X[k,j], k)\n    free: [i, j]\n    name: Sigma\n"
+        "    answer: X.T @ X\n", encoding="utf-8")
+    result = run("build", str(file), "--format", "md", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    problems = (tmp_path / "out" / "named" / "named-problems.md").read_text(encoding="utf-8")
+    solutions = (tmp_path / "out" / "named" / "named-solutions.md").read_text(encoding="utf-8")
+    assert (r"Let $\Sigma_{ij} = \sum_{k} X_{ki} X_{kj}$ where $\mathbf{X} \in "
+            r"\mathbb{R}^{n \times d}$. Write $\boldsymbol{\Sigma}$ as a matrix expression") in (
+        problems)
+    assert r"\boldsymbol{\Sigma} = \mathbf{X}^\top \mathbf{X}" in solutions
+    assert r"\mathbf{R}" not in solutions

@@ -227,11 +227,11 @@ INVALID = [
             "ps.yaml:3:30: error: 'expr' is not used by vectorize items such as exercise 'a'\n"
             "      - {id: a, kind: vectorize, expr: x, wrt: x}\n"
             "                                 ^^^^\n"
-            "hint: vectorize items take 'index', 'free', 'ranges', 'shapes', 'prompt' and 'answer'\n"
+            "hint: vectorize items take 'index', 'free', 'name', 'ranges', 'shapes', 'prompt' and 'answer'\n"
             "ps.yaml:3:39: error: 'wrt' is not used by vectorize items such as exercise 'a'\n"
             "      - {id: a, kind: vectorize, expr: x, wrt: x}\n"
             "                                          ^^^\n"
-            "hint: vectorize items take 'index', 'free', 'ranges', 'shapes', 'prompt' and 'answer'"
+            "hint: vectorize items take 'index', 'free', 'name', 'ranges', 'shapes', 'prompt' and 'answer'"
         ),
     ),
     (

@@ -100,6 +100,14 @@ INVALID = [
         "        ^^^^^\n"
         "hint: add the definitions, e.g. 'let: [a = sigmoid(M @ x), yhat = N @ a]'",
     ),
+    (
+        "vectorize-name-is-a-symbol",
+        HEAD + "  - id: a\n    kind: vectorize\n    shapes: {X: [n, d]}\n    index: sum(X[k,i] * X[k,j], k)\n    free: [i, j]\n    name: X\n",
+        "ps.yaml:8:11: error: 'name: X' in exercise 'a' is a symbol of the index expression\n"
+        "        name: X\n"
+        "              ^\n"
+        "hint: name the result with a new letter, such as 'R'",
+    ),
 ]
 
 

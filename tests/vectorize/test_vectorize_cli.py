@@ -53,3 +53,24 @@ def test_scalar_without_free() -> None:
     done = _run("vectorize", "sum(A[i,i], i)", "--shape", "A=n,n", "--format", "json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["result"] == "tr(A)"
+
+
+def test_result_takes_the_given_name_in_every_format(runner: CliRunner) -> None:
+    gram = ["vectorize", "sum(X[k,i] * X[k,j], k)", "--free", "i,j", "--shape", "X=n,d",
+            "--name", "Sigma"]
+    text = runner.invoke(cli, [*gram, "--format", "text"])
+    assert text.exit_code == 0, text.output
+    assert "name the entry Sigma[i,j] of the result, so Σ is a matrix" in text.output
+    latex = runner.invoke(cli, [*gram, "--format", "tex"]).output
+    assert r"\boldsymbol{\Sigma} = \mathbf{X}^\top \mathbf{X}" in latex
+    assert r"\mathbf{R}" not in latex
+    assert "answer: X.T @ X" in text.output
+
+
+def test_a_name_that_is_a_symbol_is_refused() -> None:
+    done = _run("vectorize", "sum(X[k,i] * X[k,j], k)", "--free", "i,j", "--shape", "X=n,d",
+                "--name", "X")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr == ("error: the result's name 'X' is a symbol of the index expression\n"
+                           "hint: name the result with a new letter, such as 'R'\n")
