@@ -31,6 +31,8 @@ RULES: tuple[Rule, ...] = (
          matrices.inverse_of_product),
     Rule("common-factor", "f ⊙ a ± f ⊙ b = f ⊙ (a ± b), A a ± A b = A (a ± b), "
          "a B ± b B = (a ± b) B", arithmetic.common_factor),
+    Rule("sigmoid-mirror", "σ(-z) = 1 - σ(z), when a sum then collapses",
+         functions.sigmoid_mirror),
     Rule("expand", "entrywise products multiplied out when like terms then cancel",
          arithmetic.expand),
     Rule("cancel-into", "p ⊙ (a / p ± b) = a ± p ⊙ b", arithmetic.cancel_into),

@@ -60,6 +60,8 @@ def numbers(expr: Expr, ctx: RuleContext) -> Expr | None:
                 return None
             if rest is None:
                 return Number(factor)
+            if factor == 0:  # 0 ⊙ A is the zero array of A's shape
+                return ctx.rewriter.broadcast(Number(factor), ctx.rewriter.shape(expr))
             return rest if factor == 1 else ctx.rewriter.mul(Number(factor), rest)
     return None
 

@@ -7,6 +7,7 @@ from fractions import Fraction
 from derive.engine.rules.context import (
     RuleContext,
     quotient_factors,
+    rewrite,
 )
 from derive.expr.nodes import (
     Add,
@@ -17,6 +18,9 @@ from derive.expr.nodes import (
     Neg,
     Number,
     Pow,
+    Sub,
+    children,
+    with_children,
 )
 
 
@@ -74,3 +78,23 @@ def inverse_functions(expr: Expr, ctx: RuleContext) -> Expr | None:
         case Call(func="exp", args=(Call(func="logdet", args=(inner,)),)):
             return Call("det", (inner,))
     return None
+
+
+def sigmoid_mirror(expr: Expr, ctx: RuleContext) -> Expr | None:
+    """σ(-z) = 1 - σ(z) inside a sum, kept when the sum then collapses (σ(z) + σ(-z) = 1)."""
+    if not isinstance(expr, Add | Sub) or not _has_mirror(expr):
+        return None
+    return rewrite(_unmirrored(expr), ctx)
+
+
+def _has_mirror(expr: Expr) -> bool:
+    if isinstance(expr, Call) and expr.func == "sigmoid" and isinstance(expr.args[0], Neg):
+        return True
+    return any(_has_mirror(child) for child in children(expr))
+
+
+def _unmirrored(expr: Expr) -> Expr:
+    if isinstance(expr, Call) and expr.func == "sigmoid" and isinstance(expr.args[0], Neg):
+        return Sub(Number(Fraction(1)), Call("sigmoid", (expr.args[0].operand,)))
+    parts = children(expr)
+    return with_children(expr, tuple(_unmirrored(p) for p in parts)) if parts else expr
