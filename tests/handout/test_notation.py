@@ -20,16 +20,16 @@ exercises:
     wrt: x
   - id: rows
     shapes: {X: [m, n], v: [n]}
-    expr: X @ v
-    wrt: X
+    expr: sum(X @ v)
+    wrt: v
   - id: squares
     shapes: {x: [n]}
     expr: sum(x ** 3)
     wrt: x
   - id: rows-again
     shapes: {W: [p, q], a: [q]}
-    expr: W @ a
-    wrt: W
+    expr: sum(W @ a)
+    wrt: a
   - id: cubes-again
     shapes: {y: [k]}
     expr: sum(y ** 4)

@@ -28,7 +28,7 @@ def test_the_cell_magic_displays_the_verified_solution(shell: InteractiveShell) 
     markdown = shown._repr_markdown_()
     assert "**What we compute.**" in markdown
     # d(x^T A x)/dx = (A + A^T) x (Matrix Cookbook, eq. 81).
-    assert r"\boxed{\left(\mathbf{A} + \mathbf{A}^\top\right) \mathbf{x}}" in markdown
+    assert r"\boxed{(\mathbf{A} + \mathbf{A}^\top) \mathbf{x}}" in markdown
 
 
 def test_line_options_are_defaults_that_the_cell_overrides(shell: InteractiveShell) -> None:
@@ -60,16 +60,15 @@ def test_solutions_display_as_markdown_and_as_one_latex_formula() -> None:
     assert solution._repr_markdown_() == solution.to_markdown()
     assert solution._repr_latex_() == (
         r"$$\frac{\partial f}{\partial \mathbf{x}} = "
-        r"\left(\mathbf{A} + \mathbf{A}^\top\right) \mathbf{x}$$")
+        r"(\mathbf{A} + \mathbf{A}^\top) \mathbf{x}$$")
     tensor = derive.solve("W @ x", "W", shapes={"W": ["m", "n"], "x": ["n"]})
     assert tensor._repr_latex_() is not None and "compact form" in tensor._repr_latex_()
     # A chain's formula writes the intermediates out: d sum(sigmoid(M x))/dM = (s * (1 - s)) x^T.
     chain = derive.solve("sum(a)", "M", shapes={"M": ["h", "n"], "x": ["n"]},
                          let=["a = sigmoid(M @ x)"])
     assert chain._repr_latex_() == (
-        r"$$\frac{\partial L}{\partial \mathbf{M}} = \left(\sigma\left(\mathbf{M} \mathbf{x}"
-        r"\right) \odot \left(1 - \sigma\left(\mathbf{M} \mathbf{x}\right)\right)\right) "
-        r"\mathbf{x}^\top$$")
+        r"$$\frac{\partial L}{\partial \mathbf{M}} = (\sigma(\mathbf{M} \mathbf{x}) \odot "
+        r"(1 - \sigma(\mathbf{M} \mathbf{x}))) \mathbf{x}^\top$$")
     matrix = derive.vectorize("sum(A[i,k] * B[k,j], k)", "i,j",
                               shapes={"A": ["m", "p"], "B": ["p", "n"]})
     assert matrix._repr_latex_() == r"$$\mathbf{A} \mathbf{B}$$"
