@@ -13,9 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from derive.build.documents import DOCUMENTS, FORMATS, compile_pdfs, render_documents
+from derive.build.documents import DOCUMENTS, FORMATS, Document, compile_pdfs, render_documents
 from derive.build.output import Workspace, write_files
 from derive.build.solve import SolvedSet, check_set, solve_set, where
+from derive.build.variants import Progress, RenderRequest, VariantRequest, build_variants
 from derive.errors import DeriveError, Span, SpecErrors, UsageError, format_diagnostic
 from derive.spec import load_spec, load_spec_partial
 from derive.spec.load import STDIN
@@ -85,6 +86,9 @@ class BuildOptions:
     templates: Path | None = None
     workers: int = 2
     progress: Callable[[str], None] | None = None
+    variants: VariantRequest | None = None
+    """Build one variant per student instead of the file as written (`--variants`)."""
+    variant_progress: Progress | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,21 +106,61 @@ def build_handouts(paths: Sequence[Path], options: BuildOptions) -> BuildReport:
         DeriveError: every error of every file (a `SpecErrors`), a TeX failure naming the
             exercise, or an output folder that cannot be written. Nothing is written then.
     """
-    solved = _load_and_solve(spec_files(paths), options.progress)
-    documents = [
-        document
-        for each in solved
-        for document in render_documents(each, options.formats, options.documents,
-                                         options.templates)
-    ]
+    files_in = spec_files(paths)
+    tables: list[tuple[PurePosixPath, bytes]] = []
+    if options.variants is not None:
+        documents, tables = _variants(files_in, options, options.variants)
+        sets = len(files_in)
+    else:
+        solved = _load_and_solve(files_in, options.progress)
+        documents = [
+            document
+            for each in solved
+            for document in render_documents(each, options.formats, options.documents,
+                                             options.templates)
+        ]
+        sets = len(solved)
     with Workspace(options.out) as workspace:
         pdfs = compile_pdfs(documents, options.workers, workspace.scratch)
         files = [
             (document.path, pdf if pdf is not None else document.text.encode("utf-8"))
             for document, pdf in zip(documents, pdfs, strict=True)
-        ]
+        ] + tables
         write_files(options.out, files)
-    return BuildReport(tuple(path for path, _ in files), len(solved))
+    return BuildReport(tuple(path for path, _ in files), sets)
+
+
+def _variants(
+    files: Sequence[SpecFile], options: BuildOptions, request: VariantRequest
+) -> tuple[list[Document], list[tuple[PurePosixPath, bytes]]]:
+    """Every file's variants, collecting the errors of all files before failing."""
+    render = RenderRequest(options.formats, options.documents, options.templates)
+    total = request.count * len(files)
+    documents: list[Document] = []
+    tables: list[tuple[PurePosixPath, bytes]] = []
+    errors: list[DeriveError] = []
+    for number, file in enumerate(files):
+        done = number * request.count
+        tell = options.variant_progress
+
+        def progress(made: int, _count: int, done: int = done,
+                     tell: Progress | None = tell) -> None:
+            if tell is not None:
+                tell(done + made, total)
+
+        try:
+            built = build_variants(file.path, file.stem, request, render, progress)
+        except SpecErrors as error:
+            errors.extend(error.errors)
+            continue
+        except DeriveError as error:
+            errors.append(error)
+            continue
+        documents.extend(built.documents)
+        tables.append(built.table)
+    if errors:
+        raise SpecErrors(errors)
+    return documents, tables
 
 
 def _load_and_solve(
@@ -232,6 +276,7 @@ __all__ = [
     "CheckReport",
     "FORMATS",
     "DOCUMENTS",
+    "VariantRequest",
     "Verdict",
     "build_handouts",
     "check_files",

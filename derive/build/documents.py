@@ -60,6 +60,7 @@ def render_documents(
     formats: Iterable[str],
     documents: Sequence[str] = DOCUMENTS,
     templates: Path | None = None,
+    student: str | None = None,
 ) -> list[Document]:
     """Render the requested documents of one solved set, in a fixed order.
 
@@ -78,7 +79,7 @@ def render_documents(
             (exercise, [(each.item, each.derivation) for each in items])
             for exercise, items in solved.items
         ]
-        context = handout_context(solved.spec, pairs, source, solved.stem)
+        context = handout_context(solved.spec, pairs, source, solved.stem, student)
         for document in documents:
             text = render_template(env, f"{document}.{ext}.j2", context, solved.spec.file)
             out.append(

@@ -173,7 +173,7 @@ def _item_context(
 
 
 def handout_context(
-    spec: ExerciseSet, solved: SolvedItems, fmt: str, stem: str
+    spec: ExerciseSet, solved: SolvedItems, fmt: str, stem: str, student: str | None = None
 ) -> dict[str, Any]:
     """The variables of the problems and solutions templates for `fmt` ('md' or 'tex').
 
@@ -181,7 +181,7 @@ def handout_context(
     `item_count` and `exercises`, each with `id`, `number`, `title`, `prompt`, `has_parts` and
     `questions` (each with `label`, `letter`, `title`, `prompt`, `written_prompt`, `expr`, `wrt`,
     `layout`, `teacher_answer`, `teacher_answer_latex` and `solution`, the variables of one
-    worked solution).
+    worked solution). `student` is the name a variant's handout carries (plain text, escaped).
     """
     notation = Notation(spec.notation)
     exercises: list[dict[str, Any]] = []
@@ -212,6 +212,7 @@ def handout_context(
         "author": user_prose(spec.author, fmt) if spec.author else None,
         "file": _escaped(spec.file, fmt),
         "stem": _escaped(stem, fmt),
+        "student": _escaped(student, fmt) if student else None,
         "layout": spec.layout,
         "exercise_count": len(exercises),
         "item_count": sum(len(e["questions"]) for e in exercises),

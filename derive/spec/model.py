@@ -35,6 +35,10 @@ ShapesField = dict[str, list[DimValue]]
 AssumeField = dict[str, str | list[str]]
 FunctionsField = dict[str, str]
 FreeField = list[str] | str
+VaryField = dict[str, list[str | int | float | dict[str, str | list[str]]]]
+
+_VARY = ("variants (derive build --variants): name -> choices; a symbol or dimension -> other "
+         "names, a constant -> numbers, layout -> layouts, assume -> mappings; prose says {name}")
 
 _CONFIG = ConfigDict(extra="forbid", frozen=True, strict=True)
 
@@ -110,6 +114,7 @@ class ExerciseSpec(QuestionSpec):
     parts: list[PartSpec] | None = Field(
         None, min_length=1, description="sub-questions (a), (b), ...; they inherit shapes etc."
     )
+    vary: VaryField | None = Field(None, description=_VARY)
 
 
 class SpecFile(BaseModel):
@@ -123,6 +128,7 @@ class SpecFile(BaseModel):
     layout: LayoutName = Field("denominator", description="default layout of derivatives")
     notation: NotationName = Field("bold", description="typeface of vectors and matrices")
     exercises: list[ExerciseSpec] = Field(min_length=1, description="the exercises, in order")
+    vary: VaryField | None = Field(None, description=_VARY + "; applies to every exercise")
 
 
 @dataclass(frozen=True, slots=True)
