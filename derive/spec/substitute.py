@@ -136,14 +136,15 @@ def _exercise(raw: dict[str, Any], made: _Choices) -> dict[str, Any]:
     out = _item({key: value for key, value in raw.items() if key != "vary"}, made)
     if made.layout is not None:
         out["layout"] = made.layout
-    if made.assume is not None:
+    if made.assume is not None:  # the choice names symbols as written: rename them too
         if made.assume:
-            out["assume"] = dict(made.assume)
+            out["assume"] = _renamed_keys(made.assume, made)
         else:
             out.pop("assume", None)
     if made.set_assume:
         declared = _declared(out)
-        chosen = {k: v for k, v in made.set_assume.items() if k in declared}
+        renamed = _renamed_keys(made.set_assume, made)
+        chosen = {k: v for k, v in renamed.items() if k in declared}
         if chosen:
             out["assume"] = {**(out.get("assume") or {}), **chosen}
     parts = out.get("parts")
@@ -181,9 +182,9 @@ def _item(raw: dict[str, Any], made: _Choices) -> dict[str, Any]:
     return out
 
 
-def _renamed_keys(mapping: dict[str, Any], made: _Choices) -> dict[str, Any]:
+def _renamed_keys(mapping: dict[str, object], made: _Choices) -> dict[str, object]:
     """Keys renamed at once (so that swaps work); a constant's declaration goes."""
-    out: dict[str, Any] = {}
+    out: dict[str, object] = {}
     for name, value in mapping.items():
         if name in made.constants:
             continue
