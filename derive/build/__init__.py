@@ -16,7 +16,13 @@ from pathlib import Path, PurePosixPath
 from derive.build.documents import DOCUMENTS, FORMATS, Document, compile_pdfs, render_documents
 from derive.build.output import Workspace, write_files
 from derive.build.solve import SolvedSet, check_set, solve_set, where
-from derive.build.variants import Progress, RenderRequest, VariantRequest, build_variants
+from derive.build.variants import (
+    Progress,
+    RenderRequest,
+    VariantRequest,
+    build_variants,
+    choice_errors,
+)
 from derive.errors import DeriveError, Span, SpecErrors, UsageError, format_diagnostic
 from derive.spec import load_spec, load_spec_partial
 from derive.spec.load import STDIN
@@ -226,7 +232,10 @@ def check_files(paths: Sequence[Path]) -> CheckReport:
     files = spec_files(paths)
     verdicts: list[Verdict] = []
     for file in files:
-        verdicts.extend(sorted(_check_file(file.path), key=lambda v: v.line))
+        found = sorted(_check_file(file.path), key=lambda v: v.line)
+        if all(verdict.status == "ok" for verdict in found) and str(file.path) != STDIN:
+            found += [_error_verdict(error) for error in choice_errors(file.path, file.stem)]
+        verdicts.extend(found)
     return CheckReport(tuple(verdicts), len(files))
 
 

@@ -110,6 +110,24 @@ def build_variants(path: Path, stem: str, request: VariantRequest, render: Rende
     return BuiltVariants(tuple(documents), (PurePosixPath(stem, "variants.csv"), _csv(rows)))
 
 
+def choice_errors(path: Path, stem: str) -> list[DeriveError]:
+    """Every choice of a file's `vary` blocks tried on its own (for `derive check`).
+
+    Returns:
+        A diagnostic at each choice that makes an exercise ill-formed or an answer wrong.
+    """
+    filename = "<stdin>" if str(path) == STDIN else str(path)
+    data, source, _ = read_yaml(read_spec_text(path), filename)
+    plan, _ = read_vary(data, source)
+    if not plan.varied:
+        return []
+    try:
+        _Maker(data, source, plan, stem).check_each_choice()
+    except SpecErrors as errors:
+        return list(errors.errors)
+    return []
+
+
 class _Maker:
     """Variants of one file: its data, positions and plan, and the exercises solved so far."""
 

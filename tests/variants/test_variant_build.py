@@ -23,8 +23,6 @@ from answers.numpy_oracle import (
 from cli_entry import entry, program_name  # noqa: F401 - program_name is an autouse fixture
 from click.testing import CliRunner, Result
 
-from derive.cli import cli
-
 ROOT = Path(__file__).resolve().parents[2]
 QUIZ = ROOT / "exercises" / "weekly-quiz.yaml"
 SKIP_PDF = os.environ.get("DERIVE_SKIP_PDF") == "1"
@@ -164,7 +162,9 @@ exercises:
 def test_an_answer_wrong_for_one_choice_is_caught_at_that_choice(tmp_path: Path) -> None:
     spec = tmp_path / "quad.yaml"
     spec.write_text(ASSUMED, encoding="utf-8")
-    assert CliRunner().invoke(cli, ["check", str(spec)]).exit_code == 0
+    checked = CliRunner().invoke(entry, ["check", str(spec)])
+    assert checked.exit_code == 1
+    assert f"{spec}:9:48: error: vary: with assume=none: exercise 'quad': wrong" in checked.stdout
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "keep.txt").write_text("mine", encoding="utf-8")
     result = run(str(spec), "--variants", "4", "--format", "md", "--out", str(tmp_path / "out"))
