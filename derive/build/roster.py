@@ -91,10 +91,11 @@ def parse_roster(text: str, file: str) -> tuple[Student, ...]:
                     raise _error(file, line, lines, f"id '{ident[:40]}' cannot name a folder",
                                  "ids are letters, digits, '.', '_' or '-' (at most 64), "
                                  "starting with a letter or digit")
-                if ident in seen:
+                if ident.lower() in seen:  # folders must differ on case-blind file systems too
                     raise _error(file, line, lines, f"id '{ident}' is repeated",
-                                 f"line {seen[ident]} has it already; ids must be unique")
-                seen[ident] = line
+                                 f"line {seen[ident.lower()]} has it already; ids must be unique "
+                                 "(ignoring case)")
+                seen[ident.lower()] = line
             students.append(Student(name, ident))
     except csv.Error as error:
         raise _error(file, reader.line_num, lines, f"unreadable CSV: {error}") from None

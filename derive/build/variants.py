@@ -136,7 +136,12 @@ class _Maker:
         self.solved: dict[str, tuple[Exercise, tuple[SolvedItem, ...]]] = {}
 
     def check_each_choice(self) -> None:
-        """Try every choice on its own; report each one that fails, at the choice."""
+        """Try every choice on its own; report each one that fails, at the choice.
+
+        The file as written is solved first, so that its own errors are reported as they are
+        (and its exercises, solved once, serve every choice that leaves them alone).
+        """
+        self.solve({})
         errors: list[DeriveError] = []
         for index, varied in enumerate(self.plan.varied):
             for choice in range(len(varied.choices)):
@@ -177,12 +182,14 @@ class _Maker:
     def at_choice(self, error: DeriveError, picks: Picks,
                   folder: str | None) -> list[DeriveError]:
         """The errors of a variant, each moved to the (first) choice it was made with."""
+        inner = error.errors if isinstance(error, SpecErrors) else [error]
+        if not picks:
+            return list(inner)
         made = ", ".join(self.plan.varied[i].choice_text(c) for i, c in sorted(picks.items()))
         first = min(picks.items())
         path: DataPath = (*self.plan.varied[first[0]].path, first[1])
         node = self.source.values.get(path)
         span = self.source.node_span(node) if node is not None else self.source.span_at(0)
-        inner = error.errors if isinstance(error, SpecErrors) else [error]
         context = f"in variant {folder} ({made})" if folder else f"with {made}"
         return [
             SpecError(f"vary: {context}: {each.message}", span=span,

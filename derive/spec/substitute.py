@@ -68,12 +68,21 @@ def variant_data(data: object, plan: VaryPlan, picks: Picks | None) -> object:
     for key in ("title", "course", "author"):
         if isinstance(out.get(key), str):
             out[key] = _prose(out[key], top.words)
+    in_force = out.get("layout") if isinstance(out.get("layout"), str) else "denominator"
     exercises = out.get("exercises")
     if isinstance(exercises, list):
-        out["exercises"] = [
-            _exercise(raw, _choices(plan, picks, index, raw)) if isinstance(raw, dict) else raw
-            for index, raw in enumerate(exercises)
-        ]
+        made: list[object] = []
+        for index, raw in enumerate(exercises):
+            if not isinstance(raw, dict):
+                made.append(raw)
+                continue
+            choices = _choices(plan, picks, index, raw)
+            if any(plan.varied[i].kind == "layout" for i in plan.of_exercise(index)):
+                own = raw.get("layout")
+                choices.words["layout"] = choices.layout or (
+                    own if isinstance(own, str) else str(in_force))
+            made.append(_exercise(raw, choices))
+        out["exercises"] = made
     return out
 
 
@@ -106,11 +115,11 @@ def _choices(plan: VaryPlan, picks: Picks | None, exercise: int | None,
         if exercise is not None and varied.exercise is None and varied.kind == "layout":
             continue  # the set's layout is set once, at the top
         if picks is None or index not in picks:
-            if varied.kind == "layout":
+            if varied.kind not in ("layout", "assume"):
+                made.words[varied.name] = varied.name
+            elif varied.kind == "layout" and exercise is None:
                 own = raw.get("layout")
                 made.words["layout"] = own if isinstance(own, str) else "denominator"
-            elif varied.kind != "assume":
-                made.words[varied.name] = varied.name
             continue
         choice = varied.choices[picks[index]]
         if varied.kind == "layout":

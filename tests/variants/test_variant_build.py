@@ -185,7 +185,8 @@ def test_a_choice_that_makes_an_exercise_ill_formed_names_it(tmp_path: Path) -> 
     assert "Traceback" not in result.output
 
 
-ROSTER = 'name,id\nAda & Lovelace_1 $x$,ada\n"Hopper, Grace <b>",g.hopper\n'
+ROSTER = ('name,id\nAda & Lovelace_1 $x$,ada\n"Hopper, Grace <b>",g.hopper\n'
+          '\\input{/etc/passwd} $\\def$,x\n')
 
 
 @pytest.mark.parametrize("fmt", ["md", "tex"])
@@ -195,7 +196,7 @@ def test_a_roster_names_folders_and_handouts(tmp_path: Path, fmt: str) -> None:
     build(tmp_path / "out", "--roster", str(roster), "--format", fmt, "--seed", "2")
     files = tree(tmp_path / "out")
     assert sorted({name.split("/")[2] for name in files if "/variants/" in name}) == [
-        "ada", "g.hopper"]
+        "ada", "g.hopper", "x"]
     problems = files[f"weekly-quiz/variants/ada/weekly-quiz-problems.{fmt}"].decode()
     if fmt == "md":
         assert "**Student:** Ada &amp; Lovelace\\_1 \\$x\\$" in problems
@@ -203,13 +204,18 @@ def test_a_roster_names_folders_and_handouts(tmp_path: Path, fmt: str) -> None:
         assert "Hopper, Grace &lt;b&gt;" in other
     else:
         assert r"\date{Student: Ada \& Lovelace\_1 \$x\$}" in problems
+        hostile = files["weekly-quiz/variants/x/weekly-quiz-problems.tex"].decode()
+        assert (r"\date{Student: \textbackslash{}input\{/etc/passwd\} "
+                r"\$\textbackslash{}def\$}") in hostile
     table = rows(tmp_path / "out")
-    assert [r["student"] for r in table[::5]] == ["Ada & Lovelace_1 $x$", "Hopper, Grace <b>"]
+    assert [r["student"] for r in table[::5]] == ["Ada & Lovelace_1 $x$", "Hopper, Grace <b>",
+                                                  "\\input{/etc/passwd} $\\def$"]
 
 
 @pytest.mark.parametrize(("roster", "message"), [
     ("name,id\nA,../etc\n", ":2:1: error: roster: id '../etc' cannot name a folder"),
     ("name,id\nA,a\nB,a\n", ":3:1: error: roster: id 'a' is repeated"),
+    ("name,id\nA,ada\nB,Ada\n", ":3:1: error: roster: id 'Ada' is repeated"),
     ("student\nA\n", ":1:1: error: roster: the roster has no 'name' column"),
     ("name\n\n", ":1:1: error: roster: the roster lists no students"),
 ])
@@ -245,3 +251,15 @@ def test_numbered_folders_without_ids(tmp_path: Path) -> None:
         "weekly-quiz/variants.csv", *(f"weekly-quiz/variants/{n:02d}/weekly-quiz-problems.md"
                                       for n in (1, 2, 3))]
     assert np.array_equal([r["student"] for r in rows(tmp_path / "o")[::5]], ["A", "B", "C"])
+
+
+def test_an_error_of_the_file_itself_is_not_blamed_on_a_choice(tmp_path: Path) -> None:
+    spec = tmp_path / "two.yaml"
+    spec.write_text("title: T\nexercises:\n  - id: one\n    shapes: {W: [m, n], x: [n]}\n"
+                    "    expr: W @ x\n    wrt: x\n    vary: {W: [V, M]}\n  - id: two\n"
+                    "    shapes: {x: [n]}\n    expr: x.T @ x\n    wrt: x\n    answer: x\n",
+                    encoding="utf-8")
+    result = run(str(spec), "--variants", "3", "--format", "md", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{spec}:12:13: error: exercise 'two': wrong answer 'x'")
+    assert result.stderr.count("error:") == 1

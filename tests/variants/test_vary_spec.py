@@ -82,6 +82,8 @@ BAD = {  # block -> (message, the text the caret must point at)
     "vary: {W: V}": ("the choices of 'W' are not a list", "V"),
     "vary: {assume: [symmetric]}": ("an 'assume' choice must be a mapping", "symmetric"),
     "vary: {W: [2V]}": ("'2V' is not a name", "2V"),
+    "vary: {W: [V, '\\input{/etc/passwd}']}": ("'\\input{/etc/passwd}' is not a name",
+                                               "'\\input"),
 }
 
 
@@ -116,3 +118,23 @@ def test_the_set_s_choices_combine_with_each_exercise_s() -> None:
     made = exercise(variant_data(data, plan, picks[0]))
     assert isinstance(made["shapes"], dict)
     assert made["shapes"]["x"] == ["d"]
+
+
+LAYOUT = """title: Layout {layout}
+vary: {layout: [numerator, denominator]}
+exercises:
+  - {id: a, prompt: "In {layout} layout.", shapes: {x: [n]}, expr: x.T @ x, wrt: x}
+  - {id: b, prompt: "In {layout} layout.", shapes: {x: [n]}, expr: x.T @ x, wrt: x, layout: mixed}
+"""
+
+
+def test_layout_placeholders_read_the_layout_in_force() -> None:
+    data, plan = plan_of(LAYOUT)
+    made = variant_data(data, plan, {0: 0})
+    assert isinstance(made, dict)
+    assert made["layout"] == "numerator"
+    assert made["title"] == "Layout numerator"
+    assert [e["prompt"] for e in made["exercises"]] == ["In numerator layout.",
+                                                        "In mixed layout."]
+    spec = parse_spec(LAYOUT, "layout.yaml")
+    assert [e.prompt for e in spec.exercises] == ["In denominator layout.", "In mixed layout."]
