@@ -119,6 +119,8 @@ def compile_pdfs(
 ) -> list[bytes | None]:
     """The PDF bytes of every 'pdf' document (None for the others), compiled in parallel.
 
+    Documents with the same LaTeX (variants that came out alike) are compiled once.
+
     Raises:
         DeriveError: TeX failed; the error names the exercise set and the exercise.
     """
@@ -132,9 +134,14 @@ def compile_pdfs(
         except PdfError as error:
             raise locate_tex_error(error, document) from None
 
+    unique: dict[str, Document] = {}
+    for document in documents:
+        if document.fmt == "pdf":
+            unique.setdefault(document.text, document)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         try:
-            return list(pool.map(compile_one, documents))
+            compiled = dict(zip(unique, pool.map(compile_one, unique.values()), strict=True))
+            return [compiled[d.text] if d.fmt == "pdf" else None for d in documents]
         except BaseException:
             stop_all()  # the pool waits for its threads: end their TeX runs now
             raise
