@@ -127,7 +127,9 @@ def build_handouts(paths: Sequence[Path], options: BuildOptions) -> BuildReport:
         ]
         sets = len(solved)
     with Workspace(options.out) as workspace:
-        pdfs = compile_pdfs(documents, options.workers, workspace.scratch)
+        tell = options.variant_progress
+        pdfs = compile_pdfs(documents, options.workers, workspace.scratch,
+                            None if tell is None else lambda done, total: tell("PDFs", done, total))
         files = [
             (document.path, pdf if pdf is not None else document.text.encode("utf-8"))
             for document, pdf in zip(documents, pdfs, strict=True)
@@ -152,7 +154,7 @@ def _variants(
         def progress(made: int, _count: int, done: int = done,
                      tell: Progress | None = tell) -> None:
             if tell is not None:
-                tell(done + made, total)
+                tell("variants", done + made, total)
 
         try:
             built = build_variants(file.path, file.stem, request, render, progress)

@@ -8,7 +8,8 @@ into the output folder: `derive.build.output` does, once everything has succeede
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -115,11 +116,13 @@ def locate_tex_error(error: PdfError, document: Document) -> DeriveError:
 
 
 def compile_pdfs(
-    documents: Sequence[Document], workers: int, scratch: Path | None = None
+    documents: Sequence[Document], workers: int, scratch: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[bytes | None]:
     """The PDF bytes of every 'pdf' document (None for the others), compiled in parallel.
 
     Documents with the same LaTeX (variants that came out alike) are compiled once.
+    `progress` is told (compiled, to compile) after each document, from the worker threads.
 
     Raises:
         DeriveError: TeX failed; the error names the exercise set and the exercise.
@@ -130,10 +133,16 @@ def compile_pdfs(
             return None
         label = f"the {document.kind} of {document.spec.file}"
         try:
-            return compile_pdf(document.text, label=label, scratch=scratch)
+            pdf = compile_pdf(document.text, label=label, scratch=scratch)
         except PdfError as error:
             raise locate_tex_error(error, document) from None
+        if progress is not None:
+            with lock:
+                done[0] += 1
+                progress(done[0], len(unique))
+        return pdf
 
+    lock, done = threading.Lock(), [0]
     unique: dict[str, Document] = {}
     for document in documents:
         if document.fmt == "pdf":

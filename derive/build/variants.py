@@ -33,8 +33,8 @@ from derive.vectorization.explain import Vectorized
 CSV_COLUMNS = ("variant", "student", "seed", "exercise", "choices", "answer")
 """The columns of `<stem>/variants.csv`, one row per variant and exercise."""
 
-Progress = Callable[[int, int], None]
-"""Told (variants done, variants in all) after each variant."""
+Progress = Callable[[str, int, int], None]
+"""Told (stage, done, in all) as a build goes: stage 'variants', then 'PDFs'."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +77,7 @@ def folder_names(request: VariantRequest) -> list[str]:
 
 
 def build_variants(path: Path, stem: str, request: VariantRequest, render: RenderRequest,
-                   progress: Progress | None = None) -> BuiltVariants:
+                   progress: Callable[[int, int], None] | None = None) -> BuiltVariants:
     """Make, check, solve and render every variant of one exercise file.
 
     Raises:

@@ -183,16 +183,19 @@ def _variant_request(count: int | None, seed: int | None,
 
 
 class _ProgressBar:
-    """A progress bar of the variants on stderr, opened at the first report."""
+    """Progress bars on stderr, one per stage of a build ('variants', 'PDFs')."""
 
     def __init__(self) -> None:
         self.bar: Any = None
+        self.stage = ""
         self.shown = 0
 
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label="variants", file=sys.stderr)
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.close()
+            self.bar = click.progressbar(length=total, label=f"{stage:<8}", file=sys.stderr)
             self.bar.__enter__()
+            self.stage, self.shown = stage, 0
         self.bar.update(done - self.shown)
         self.shown = done
 

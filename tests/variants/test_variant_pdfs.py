@@ -26,6 +26,8 @@ def test_alike_documents_compile_once(monkeypatch: pytest.MonkeyPatch) -> None:
     docs = [Document(PurePosixPath(f"t/{n}.pdf"), "pdf", text, SPEC, "problems")
             for n, text in enumerate(texts)]
     docs.append(Document(PurePosixPath("t/x.md"), "md", "A", SPEC, "problems"))
-    assert compile_pdfs(docs, workers=2) == [b"pdf of A", b"pdf of B", b"pdf of A", b"pdf of A",
-                                             None]
+    told: list[tuple[int, int]] = []
+    pdfs = compile_pdfs(docs, workers=2, progress=lambda done, total: told.append((done, total)))
+    assert pdfs == [b"pdf of A", b"pdf of B", b"pdf of A", b"pdf of A", None]
     assert sorted(seen) == ["A", "B"]
+    assert told == [(1, 2), (2, 2)]
