@@ -138,3 +138,23 @@ def test_layout_placeholders_read_the_layout_in_force() -> None:
                                                         "In mixed layout."]
     spec = parse_spec(LAYOUT, "layout.yaml")
     assert [e.prompt for e in spec.exercises] == ["In denominator layout.", "In mixed layout."]
+
+
+SET_ASSUME = """title: T
+vary: {assume: [{}, {A: symmetric}], n: [3, 4]}
+exercises:
+  - {id: quad, shapes: {x: [n], A: [n, n]}, expr: x.T @ A @ x, wrt: x}
+  - {id: lin, shapes: {W: [m, n], x: [n]}, expr: W @ x, wrt: x}
+"""
+
+
+def test_the_set_s_assumptions_go_where_their_symbols_are_declared() -> None:
+    data, plan = plan_of(SET_ASSUME)
+    made = variant_data(data, plan, {0: 1, 1: 1})
+    assert isinstance(made, dict)
+    quad, lin = made["exercises"]
+    assert quad["assume"] == {"A": "symmetric"}
+    assert "assume" not in lin
+    assert quad["shapes"] == {"x": [4], "A": [4, 4]}  # a dimension given numbers becomes a size
+    spec = validate_spec(made, read_yaml(SET_ASSUME, "t.yaml")[1], [])
+    assert spec.exercises[0].items[0].problem.shapes["x"] == (4, 1)
