@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from derive.spec.source import DataPath, SourceMap
+from derive.spec.source import SourceMap
 from derive.spec.vary import (
     EXPRESSION_KEYS,
     IDENTIFIER,
@@ -235,8 +235,3 @@ def _prose(text: str, words: dict[str, str]) -> str:
         return f"{lead}{{{words[name]}}}" if lead else words[name]
 
     return _PLACEHOLDER.sub(replace_word, text)
-
-
-def changed_paths(plan: VaryPlan, picks: Picks) -> list[DataPath]:
-    """The paths of the choices a variant made, for placing its diagnostics."""
-    return [(*plan.varied[i].path, choice) for i, choice in sorted(picks.items())]
