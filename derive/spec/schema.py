@@ -20,6 +20,7 @@ from typing import Any, get_args
 from pydantic import BaseModel
 
 from derive.spec.model import (
+    CriterionName,
     ExerciseSpec,
     KindName,
     LayoutName,
@@ -37,6 +38,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "layout": get_args(LayoutName),
     "notation": get_args(NotationName),
     "kind": get_args(KindName),
+    "criterion": get_args(CriterionName),
 }
 """The accepted values of the keys that take one of a few words."""
 
