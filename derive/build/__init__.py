@@ -81,6 +81,7 @@ class BuildOptions:
 
     out: Path
     formats: tuple[str, ...] = FORMATS
+    """Any of `FORMATS` and 'moodle' (a question bank per exercise file)."""
     documents: tuple[str, ...] = DOCUMENTS
     templates: Path | None = None
     workers: int = 2
@@ -109,12 +110,17 @@ def build_handouts(paths: Sequence[Path], options: BuildOptions) -> BuildReport:
         for document in render_documents(each, options.formats, options.documents,
                                          options.templates)
     ]
+    banks: list[tuple[PurePosixPath, bytes]] = []
+    if "moodle" in options.formats:
+        from derive.build.moodle import moodle_name, moodle_xml  # only Moodle builds need it
+
+        banks = [(moodle_name(each.stem), moodle_xml([each]).encode("utf-8")) for each in solved]
     with Workspace(options.out) as workspace:
         pdfs = compile_pdfs(documents, options.workers, workspace.scratch)
         files = [
             (document.path, pdf if pdf is not None else document.text.encode("utf-8"))
             for document, pdf in zip(documents, pdfs, strict=True)
-        ]
+        ] + banks
         write_files(options.out, files)
     return BuildReport(tuple(path for path, _ in files), len(solved))
 

@@ -7,6 +7,7 @@ the shape of each; `select_key` judges the teacher's options and adds generated 
 
 from __future__ import annotations
 
+import random
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from derive.errors import DeriveError, UnsupportedError
 from derive.expr.nodes import Dim, Expr, symbols_in
 from derive.expr.parse import parse
 from derive.expr.shapes import Shape, format_shape, infer_shape
+from derive.expr.unparse import unparse
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,8 @@ class SelectKey:
 
     options: tuple[Judged, ...]
     teacher_count: int
+    """How many options come first from the teacher; the verified answer, when it is added
+    (no teacher options), and the generated ones follow."""
     criterion: Criterion
     shortfall: int
     """How many generated options were asked for but could not be found."""
@@ -134,18 +138,27 @@ def select_key(
     criterion: Criterion,
     seed: int,
 ) -> SelectKey:
-    """Judge the teacher's options and generate distractors from slips of the answer."""
+    """Judge the teacher's options and generate distractors from slips of the answer.
+
+    Without teacher options the verified answer is added among the generated ones, so that one
+    option is right.
+    """
     judge = Judge(derivation)
     functions = derivation.problem.functions
+    answer = judge.target
+    chain = derivation.chain
+    if chain is not None and chain.in_intermediates is not None:
+        answer = chain.in_intermediates
     judged = [judge.judge(parse(text, functions), text, criterion) for text in options]
+    verified = Judged(answer, unparse(answer), "right", "it is the verified derivative")
     generated: list[Judged] = []
     if wanted.well_shaped or wanted.ill_shaped:
-        chain = derivation.chain
-        answer = judge.target
-        if chain is not None and chain.in_intermediates is not None:
-            answer = chain.in_intermediates
-        generated = generate(judge, answer, wanted, judged, seed)
+        generated = generate(judge, answer, wanted, judged or [verified], seed)
     shortfall = wanted.well_shaped + wanted.ill_shaped - len(generated)
+    if not judged:
+        # Without teacher options the verified answer is one of the options, at a place drawn
+        # from the seed, so that a printed handout does not give it away by its position.
+        generated.insert(random.Random(seed).randrange(len(generated) + 1), verified)
     return SelectKey((*judged, *generated), len(judged), criterion, shortfall)
 
 

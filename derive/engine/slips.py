@@ -1,12 +1,14 @@
 """Generated distractors: the verified answer rewritten by the slips students make.
 
-A slip is a rewrite of one node of the answer's tree: a transpose dropped or added, a product's
-order reversed, the layout flipped (the whole answer transposed), a term or factor dropped, a
-sign changed. Every candidate is judged like a teacher's option (`derive.engine.choices`); a
-distractor is kept only when it is numerically different from the answer and from every option
-already chosen. Well-shaped distractors have the answer's shape, so shape matching cannot
-eliminate them; ill-shaped ones are asked for separately. The candidates are tried in an order
-drawn from the seed, so the same seed gives the same distractors.
+A slip is a rewrite of one node of the answer's tree: a transpose dropped or added, a
+product's order reversed, the layout flipped (the whole answer transposed), a term or factor
+dropped, a sign changed, or a factor 2 from the symmetric case's rule (2 A x for x^T A x)
+added; short answers also get pairs of slips. Every candidate is judged like a teacher's
+option (`derive.engine.choices`); a distractor is kept only when it is numerically different
+from the answer and from every option already chosen. Well-shaped distractors have the
+answer's shape, so shape matching cannot eliminate them; ill-shaped ones are asked for
+separately. The candidates are tried in an order drawn from the seed, so the same seed gives
+the same distractors.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from derive.engine.choices import Judge, Judged
 from derive.engine.evaluate import Array
@@ -24,6 +27,7 @@ from derive.expr.nodes import (
     MatMul,
     Mul,
     Neg,
+    Number,
     Sub,
     Symbol,
     Transpose,
@@ -92,6 +96,9 @@ def slips_of(answer: Expr) -> list[Slip]:
         (Transpose(answer), "layout flipped (the answer transposed)"),
         (Neg(answer), "wrong sign of the whole answer"),
     ]
+    if not (isinstance(answer, Mul) and isinstance(answer.left, Number)):
+        whole.append((Mul(Number(Fraction(2)), answer),
+                      "a spurious factor 2 (the symmetric case's rule)"))
     for rewritten, name in whole:
         found.setdefault(rewritten, Slip(rewritten, name))
     for path, node in _nodes(answer):

@@ -71,11 +71,16 @@ def question_sentence(derivation: Derivation, asked: Asked, notation: Notation) 
             return (f"Select every option that is defined and has the shape of ${partial}$ in "
                     f"{layout} layout.")
         return f"Select every option that equals ${partial}$ in {layout} layout."
+    return (f"Fill in the blanks so that the chain rule below holds for ${partial}$ in {layout} "
+            "layout.")
+
+
+def blank_line(derivation: Derivation, asked: BlanksKey, notation: Notation) -> str:
+    """The chain rule with blanks, d out/d wrt = d□/d□ d□/d□ ..., as LaTeX math."""
+    printer = _printer(derivation, notation)
     blank = r"\frac{\partial \square}{\partial \square}"
-    names = ", ".join(f"${printer.print(Symbol(name))}$" for name in asked.names)
-    return (f"Fill in the blanks so that ${partial} = {' '.join([blank] * len(asked.factors))}$ "
-            f"holds in {layout} layout. Each blank is one of {names}; a name may be used "
-            "more than once.")
+    partial = _partial(printer, derivation.output.name, derivation.wrt)
+    return f"{partial} = {' '.join([blank] * len(asked.factors))}"
 
 
 def asked_context(
@@ -84,11 +89,11 @@ def asked_context(
     """The variables of one question's own part (README, 'Template variables')."""
     if asked is None:
         return {"question": None, "options": [], "key_shape": None, "reason": None,
-                "blanks": None}
+                "blanks": None, "blank_line": None}
     printer = _printer(derivation, notation)
     context: dict[str, Any] = {
         "question": question_sentence(derivation, asked, notation),
-        "options": [], "key_shape": None, "reason": None, "blanks": None,
+        "options": [], "key_shape": None, "reason": None, "blanks": None, "blank_line": None,
     }
     if isinstance(asked, ShapeKey):
         context["key_shape"] = shape_latex(asked.dims)
@@ -102,11 +107,13 @@ def asked_context(
                 "right": option.right,
                 "verdict": VERDICT_WORDS[option.verdict],
                 "why": escape_prose(option.why, fmt),
-                "generated": index >= asked.teacher_count,
+                "generated": option.slip is not None,
             }
             for index, option in enumerate(asked.options)
         ]
     elif isinstance(asked, BlanksKey):
+        context["blank_line"] = blank_line(derivation, asked, notation)
+        context["names"] = ", ".join(printer.print(Symbol(name)) for name in asked.names)
         context["blanks"] = " ".join(_partial(printer, f.of, f.by) for f in asked.factors)
         context["reason"] = escape_prose(asked.reason + ".", fmt)
         context["factors"] = [

@@ -7,6 +7,7 @@ the shapes, the assumptions and the layout. The keys are documented in README.md
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -139,7 +140,7 @@ def _index_context(
         "substituted_latex": None,
         "solution": solution,
         "asked": {"question": None, "options": [], "key_shape": None, "reason": None,
-                  "blanks": None},
+                  "blanks": None, "blank_line": None},
     }
 
 
@@ -187,7 +188,8 @@ def handout_context(
     spec: ExerciseSet, solved: SolvedItems, fmt: str, stem: str,
     asked: AskedKeys | None = None,
 ) -> dict[str, Any]:
-    """The variables of the problems and solutions templates for `fmt` ('md' or 'tex').
+    """The variables of the problems and solutions templates for `fmt` ('md', 'tex', or 'html'
+    for question banks).
 
     Example keys: `title`, `course`, `author`, `file`, `stem`, `layout`, `exercise_count`,
     `item_count` and `exercises`, each with `id`, `number`, `title`, `prompt`, `has_parts` and
@@ -206,7 +208,8 @@ def handout_context(
             for item, solved_item in items
         ]
         has_parts = any(item.label for item, _ in items)
-        prompt = user_prose(exercise.prompt, fmt) if exercise.prompt else None
+        own_prompt = user_prose(exercise.prompt, fmt) if exercise.prompt else None
+        prompt = own_prompt
         if prompt is None and not has_parts and contexts:
             prompt = contexts[0]["written_prompt"]
         exercises.append(
@@ -215,6 +218,7 @@ def handout_context(
                 "number": number,
                 "title": user_prose(exercise.title, fmt) if exercise.title else None,
                 "prompt": prompt,
+                "own_prompt": own_prompt,
                 "has_parts": has_parts,
                 "questions": contexts,
             }
@@ -233,6 +237,8 @@ def handout_context(
 
 
 def _escaped(text: str, fmt: str) -> str:
+    if fmt == "html":
+        return html.escape(text)
     return escape_md(text) if fmt == "md" else escape_tex(text)
 
 
