@@ -1,29 +1,46 @@
 """Gradable questions for learning systems, from solved exercise sets.
 
 Every item becomes a `ChoiceQuestion`: a select item its judged options, a shape item the
-candidate shapes, a blanks item the orders of its factors, and a derivative or chain item its
-verified answer and generated distractors (`DEFAULT_DISTRACTORS` of them). A variant is just
-another solved set of the same file, so the exporters take several. Grades follow Moodle's
-scale: the right options share 100 and the wrong ones share -100, each share one of the
-grades Moodle offers (1/k for k up to 10), so selecting every option earns nothing.
+candidate shapes, a blanks item the orders of its factors, and a derivative, chain or
+vectorize item its verified answer and generated distractors (`DEFAULT_DISTRACTORS` of them).
+A variant is just another solved set of the same file, so the exporters take several. Grades
+follow Moodle's scale: the right options share 100 and the wrong ones share -100, each share
+one of the grades Moodle offers (1/k for k up to 10), so selecting every option earns
+nothing.
 """
 
 from __future__ import annotations
 
+import html
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from derive.build.solve import DERIVATION_SEED, SolvedItem, SolvedSet, where
-from derive.engine.asked import SelectKey, ShapeKey, item_seed, select_key
+from derive.engine.asked import (
+    Choosing,
+    SelectKey,
+    ShapeKey,
+    item_seed,
+    judge_options,
+    select_key,
+)
+from derive.engine.choices import Judge
 from derive.engine.slips import Wanted
 from derive.engine.steps import Derivation
 from derive.errors import DeriveError
-from derive.render.asked import asked_context, escape_prose, shape_latex
+from derive.expr.nodes import symbols_in
+from derive.expr.unparse import unparse
+from derive.problem import make_problem
+from derive.render.asked import asked_context, escape_prose, options_context, shape_latex
 from derive.render.handout import handout_context
 from derive.render.html import math_html, question_html, solution_html
 from derive.render.notation import Notation
+from derive.render.printer import ExprPrinter
+from derive.spec.model import AnyItem
+from derive.vectorization import DEFAULT_SEED as VECTORIZE_SEED
+from derive.vectorization.explain import Vectorized, output_name
 
 DEFAULT_DISTRACTORS = 3
 """Generated wrong options of a derivative or chain question."""
@@ -133,21 +150,49 @@ def _choices(each: SolvedItem, key: Any, notation: Notation, placed: _Where) -> 
         notes = ["the derivative's shape" if index == 0 else "not the derivative's shape"
                  for index in range(len(key.candidates))]
         return _graded(texts, right, notes, placed)
-    if key is None:
-        raise DeriveError(f"{placed.placed} cannot be exported to a question bank yet",
-                          hint="vectorize questions go to Markdown and PDF only for now")
+    if isinstance(each.derivation, Vectorized):
+        return _select_choices(_vectorized_options(each.derivation, each.item, notation), placed)
     assert isinstance(each.derivation, Derivation)
     context = asked_context(each.derivation, key, "html", notation)
     if isinstance(key, SelectKey):
-        options = context["options"]
-        return _graded([math_html(o["latex"]) for o in options], [o["right"] for o in options],
-                       [f"{o['verdict']}: {o['why']}" for o in options], placed)
+        return _select_choices(context["options"], placed)
     factors = [factor["latex"] for factor in context["factors"]]
     orders = list(itertools.islice(itertools.permutations(factors), MAX_ORDERS))
     right = [list(order) == factors for order in orders]
     notes = ["the order of the layout" if ok else
              escape_prose("the factors do not multiply in this order", "html") for ok in right]
     return _graded([math_html(" ".join(order)) for order in orders], right, notes, placed)
+
+
+def _select_choices(options: list[dict[str, Any]], placed: _Where) -> list[Choice]:
+    notes = [f"<p>{o['verdict']}: {o['why']}.</p><p>In derive's language: "
+             f"<code>{html.escape(o['text'])}</code></p>" for o in options]
+    return _graded([math_html(o["latex"]) for o in options], [o["right"] for o in options],
+                   notes, placed)
+
+
+def _vectorized_options(
+    vectorized: Vectorized, item: AnyItem, notation: Notation
+) -> list[dict[str, Any]]:
+    """The verified matrix form of an index formula and distractors from slips of it."""
+    work = vectorized.work
+    answer = work.answer
+    used = {name: work.problem.shapes[name] for name in symbols_in(answer)
+            if name in work.problem.shapes}
+    problem = make_problem(unparse(answer), {name: _dims(shape) for name, shape in used.items()})
+    seed = item_seed(DERIVATION_SEED, item.exercise_id, item.label)
+    judge = Judge(problem, problem.expr, VECTORIZE_SEED)
+    key = judge_options(judge, problem.expr, [],
+                        Choosing(Wanted(DEFAULT_DISTRACTORS), "value", seed))
+    shapes = {**work.problem.shapes, output_name(work): work.shape}
+    return options_context(key, ExprPrinter(shapes, notation), "html")
+
+
+def _dims(shape: tuple[Any, Any]) -> list[Any]:
+    """A shape as an exercise file writes it: [] scalar, [n] column, [m, n] otherwise."""
+    if shape == (1, 1):
+        return []
+    return [shape[0]] if shape[1] == 1 else list(shape)
 
 
 def _graded(texts: list[str], right: list[bool], notes: list[str], placed: _Where

@@ -143,23 +143,40 @@ def select_key(
     Without teacher options the verified answer is added among the generated ones, so that one
     option is right.
     """
-    judge = Judge(derivation)
-    functions = derivation.problem.functions
+    judge = Judge.of(derivation)
     answer = judge.target
     chain = derivation.chain
     if chain is not None and chain.in_intermediates is not None:
         answer = chain.in_intermediates
-    judged = [judge.judge(parse(text, functions), text, criterion) for text in options]
-    verified = Judged(answer, unparse(answer), "right", "it is the verified derivative")
+    return judge_options(judge, answer, options, Choosing(wanted, criterion, seed))
+
+
+@dataclass(frozen=True, slots=True)
+class Choosing:
+    """What a select key asks for: generated options, the criterion and the seed."""
+
+    wanted: Wanted
+    criterion: Criterion
+    seed: int
+
+
+def judge_options(
+    judge: Judge, answer: Expr, options: Sequence[str], choosing: Choosing
+) -> SelectKey:
+    """The select key of any verified answer (a derivative's, or a vectorization's)."""
+    functions = judge.problem.functions
+    judged = [judge.judge(parse(text, functions), text, choosing.criterion) for text in options]
+    verified = Judged(answer, unparse(answer), "right", "it is the verified answer")
     generated: list[Judged] = []
+    wanted = choosing.wanted
     if wanted.well_shaped or wanted.ill_shaped:
-        generated = generate(judge, answer, wanted, judged or [verified], seed)
+        generated = generate(judge, answer, wanted, judged or [verified], choosing.seed)
     shortfall = wanted.well_shaped + wanted.ill_shaped - len(generated)
     if not judged:
         # Without teacher options the verified answer is one of the options, at a place drawn
         # from the seed, so that a printed handout does not give it away by its position.
-        generated.insert(random.Random(seed).randrange(len(generated) + 1), verified)
-    return SelectKey((*judged, *generated), len(judged), criterion, shortfall)
+        generated.insert(random.Random(choosing.seed).randrange(len(generated) + 1), verified)
+    return SelectKey((*judged, *generated), len(judged), choosing.criterion, shortfall)
 
 
 def item_seed(seed: int, exercise_id: str, label: str) -> int:

@@ -23,6 +23,7 @@ from derive.engine.verify import problem_points, within_tolerance
 from derive.errors import ShapeError, UnsupportedError, VerificationError
 from derive.expr.nodes import Expr
 from derive.expr.shapes import Shape, format_shape, infer_shape
+from derive.problem import Problem
 from derive.problem.chain import substitute
 
 Verdict = Literal["right", "wrong_value", "wrong_shape", "ill_formed"]
@@ -50,9 +51,42 @@ class Judged:
 
 
 class Judge:
-    """Judges options of one derivative: its target, shapes and check points, computed once."""
+    """Judges options against one verified target: its shapes and check points, computed once.
 
-    def __init__(self, derivation: Derivation, seed: int | None = None) -> None:
+    `problem` gives the symbols, shapes and assumptions; `definitions` (a chain's intermediates)
+    are substituted into every option before it is evaluated; `layout` only words the reasons.
+    """
+
+    def __init__(
+        self, problem: Problem, target: Expr, seed: int, *, layout: str | None = None,
+        definitions: Mapping[str, Expr] | None = None,
+    ) -> None:
+        self.problem = problem
+        self.target = target
+        self.layout = layout
+        self.definitions: dict[str, Expr] = dict(definitions or {})
+        shapes: dict[str, Shape] = dict(problem.shapes)
+        for name, expr in self.definitions.items():
+            shapes[name] = infer_shape(expr, shapes)
+        self.shapes: Mapping[str, Shape] = shapes
+        self.shape = infer_shape(target, shapes)
+        points, reason = problem_points(problem, seed, DRAWS)
+        if not points:
+            raise VerificationError(f"cannot compare the options: {reason}")
+        self.points: Sequence[Point] = points
+        right = self.values(target)
+        if right is None:
+            raise VerificationError("cannot compare the options: the answer is undefined "
+                                    "at the check's points")
+        self.right_values: Sequence[Array] = right
+
+    @classmethod
+    def of(cls, derivation: Derivation, seed: int | None = None) -> Judge:
+        """The judge of a derivative's options.
+
+        Raises:
+            UnsupportedError: the derivative has three or more axes and no compact form.
+        """
         target = derivation.result if derivation.result is not None else derivation.compact
         if target is None:
             raise UnsupportedError(
@@ -60,25 +94,10 @@ class Judge:
                 hint="ask for a derivative that is a scalar, vector or matrix",
             )
         chain = derivation.chain
-        self.definitions: dict[str, Expr] = dict(chain.definitions) if chain else {}
-        self.derivation = derivation
-        self.target = target
-        problem = derivation.problem
-        shapes: dict[str, Shape] = dict(problem.shapes)
-        for name, expr in self.definitions.items():
-            shapes[name] = infer_shape(expr, shapes)
-        self.shapes: Mapping[str, Shape] = shapes
-        self.shape = infer_shape(target, problem.shapes)
-        draw_seed = derivation.verification.seed if seed is None else seed
-        points, reason = problem_points(problem, draw_seed, DRAWS)
-        if not points:
-            raise VerificationError(f"cannot compare the options: {reason}")
-        self.points: Sequence[Point] = points
-        right = self.values(target)
-        if right is None:
-            raise VerificationError("cannot compare the options: the derivative is undefined "
-                                    "at the check's points")
-        self.right_values: Sequence[Array] = right
+        return cls(derivation.problem, target,
+                   derivation.verification.seed if seed is None else seed,
+                   layout=derivation.layout.value,
+                   definitions=dict(chain.definitions) if chain else None)
 
     def values(self, expr: Expr) -> list[Array] | None:
         """The option's value at every point; None where it is undefined or not finite."""
@@ -105,14 +124,13 @@ class Judge:
     def judge(self, expr: Expr, text: str, criterion: Criterion = "value") -> Judged:
         """Classify one option as written by the teacher."""
         shape = self.shape_of(expr, text)
-        layout = self.derivation.layout.value
         wanted = format_shape(self.shape)
         if isinstance(shape, ShapeError):
             return Judged(expr, text, "ill_formed", f"not defined: {shape.message}")
         if shape != self.shape:
-            return Judged(expr, text, "wrong_shape",
-                          f"it is {format_shape(shape)}, but the derivative is {wanted} "
-                          f"in {layout} layout")
+            where = f"the derivative is {wanted} in {self.layout} layout" if self.layout \
+                else f"the answer is {wanted}"
+            return Judged(expr, text, "wrong_shape", f"it is {format_shape(shape)}, but {where}")
         if criterion == "shape":
             return Judged(expr, text, "right",
                           f"it is defined and {wanted}, the derivative's shape")

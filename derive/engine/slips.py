@@ -161,7 +161,7 @@ def generate(
         if not isinstance(shape, tuple) or shape != judge.shape:
             if len(ill) < wanted.ill_shaped:
                 # Parsed again so that a shape error quotes the printed text at its positions.
-                expr = parse(text, judge.derivation.problem.functions)
+                expr = parse(text, judge.problem.functions)
                 judged = judge.judge(expr, text)
                 ill.append(Judged(expr, text, judged.verdict, judged.why, slip.name))
                 texts.add(text)

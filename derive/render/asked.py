@@ -83,6 +83,22 @@ def blank_line(derivation: Derivation, asked: BlanksKey, notation: Notation) -> 
     return f"{partial} = {' '.join([blank] * len(asked.factors))}"
 
 
+def options_context(key: SelectKey, printer: ExprPrinter, fmt: str) -> list[dict[str, Any]]:
+    """The options of a select key: letter, LaTeX, text, verdict and the reason for it."""
+    return [
+        {
+            "letter": LETTERS[index],
+            "latex": printer.print(option.expr),
+            "text": option.text,
+            "right": option.right,
+            "verdict": VERDICT_WORDS[option.verdict],
+            "why": escape_prose(option.why, fmt),
+            "generated": option.slip is not None,
+        }
+        for index, option in enumerate(key.options)
+    ]
+
+
 def asked_context(
     derivation: Derivation, asked: Asked | None, fmt: str, notation: Notation
 ) -> Mapping[str, Any]:
@@ -99,18 +115,7 @@ def asked_context(
         context["key_shape"] = shape_latex(asked.dims)
         context["reason"] = escape_prose(asked.reason, fmt)
     elif isinstance(asked, SelectKey):
-        context["options"] = [
-            {
-                "letter": LETTERS[index],
-                "latex": printer.print(option.expr),
-                "text": option.text,
-                "right": option.right,
-                "verdict": VERDICT_WORDS[option.verdict],
-                "why": escape_prose(option.why, fmt),
-                "generated": option.slip is not None,
-            }
-            for index, option in enumerate(asked.options)
-        ]
+        context["options"] = options_context(asked, printer, fmt)
     elif isinstance(asked, BlanksKey):
         context["blank_line"] = blank_line(derivation, asked, notation)
         context["names"] = ", ".join(printer.print(Symbol(name)) for name in asked.names)

@@ -175,3 +175,33 @@ def test_a_select_question_without_a_right_option_is_refused() -> None:
     with pytest.raises(Exception) as caught:
         moodle_xml([_solved(text)])
     assert re.search(r"exercise 'quad' has 0 right options", str(caught.value))
+
+
+EXERCISES = sorted((Path(__file__).parents[2] / "exercises").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("spec_file", EXERCISES, ids=[p.stem for p in EXERCISES])
+def test_every_example_set_exports(spec_file: Path) -> None:
+    """Derivative, chain and vectorize items become the answer and three distractors."""
+    from derive.spec import load_spec
+
+    solved = solve_set(load_spec(spec_file), spec_file.stem)
+    kinds = {f"{each.item.exercise_id}{' ' + each.item.label if each.item.label else ''}":
+             each.item.kind for _, items in solved.items for each in items}
+    for question in _questions(moodle_xml([solved])):
+        name = question.findtext("name/text") or ""
+        fractions = [float(a.get("fraction", "nan")) for a in question.iter("answer")]
+        assert sum(f for f in fractions if f > 0) == pytest.approx(100, abs=1e-3), name
+        assert all(_on_scale(f) for f in fractions), name
+        if kinds[name] in ("derivative", "chain", "vectorize"):
+            assert len(fractions) == 4 and fractions.count(100) == 1, name
+            codes = [re.search(r"<code>(.*)</code>", a.findtext("feedback/text") or "")
+                     for a in question.iter("answer")]
+            assert all(codes) and len({c.group(1) for c in codes if c}) == 4, name
+
+
+def test_feedback_names_each_option_in_the_language(bank: str) -> None:
+    quad = _questions(bank)[0]
+    feedback = [a.findtext("feedback/text") or "" for a in quad.iter("answer")]
+    assert "<code>x @ A</code>" in feedback[5]
+    assert "<code>2 * A @ x</code>" in feedback[2]
