@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from derive.build.documents import DOCUMENTS, FORMATS, compile_pdfs, render_documents
 from derive.build.output import Workspace, write_files
 from derive.build.solve import SolvedSet, check_set, solve_set, where
+from derive.engine.asked import summary
 from derive.errors import DeriveError, Span, SpecErrors, UsageError, format_diagnostic
 from derive.spec import load_spec, load_spec_partial
 from derive.spec.load import STDIN
@@ -216,7 +217,9 @@ def _check_file(path: Path) -> list[Verdict]:
                 spot.line or 0,
             ))
         else:
-            answered = "" if outcome.answer_check is None else " (answer checked)"
+            notes = ([] if outcome.answer_check is None else ["answer checked"]) + (
+                [] if outcome.asked is None else [summary(outcome.asked)])
+            answered = f" ({'; '.join(notes)})" if notes else ""
             span = item.expr_at.span
             verdicts.append(Verdict("ok", f"{_place(span)}: {named}: ok{answered}",
                                     span.line or 0))

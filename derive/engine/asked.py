@@ -67,6 +67,26 @@ class SelectKey:
 Asked = ShapeKey | BlanksKey | SelectKey
 
 
+def summary(asked: Asked) -> str:
+    """One line on a question's key, for `derive check`.
+
+    Example:
+        >>> summary(ShapeKey(("n", 1), "", (("n", 1),)))
+        'shape n×1'
+    """
+    if isinstance(asked, ShapeKey):
+        return f"shape {dims_text(asked.dims)}"
+    if isinstance(asked, BlanksKey):
+        return " ".join(f"d{f.of}/d{f.by}" for f in asked.factors)
+    counts: dict[str, int] = {}
+    for option in asked.options:
+        counts[option.verdict] = counts.get(option.verdict, 0) + 1
+    words = {"right": "right", "wrong_value": "wrong value", "wrong_shape": "wrong shape",
+             "ill_formed": "ill-formed"}
+    parts = [f"{counts[key]} {word}" for key, word in words.items() if key in counts]
+    return f"{len(asked.options)} options: " + ", ".join(parts)
+
+
 def dims_text(dims: Sequence[Dim]) -> str:
     """A shape as the notes write it: 'n', 'm×n', or '1×n'.
 

@@ -109,21 +109,30 @@ def slips_of(answer: Expr) -> list[Slip]:
     return list(found.values())
 
 
-def candidates(answer: Expr, seed: int) -> list[Slip]:
+MAX_PAIRED = 10
+"""Single slips that are combined with a second one (enough for short answers; pairs of a long
+answer's slips are never needed, and there would be quadratically many)."""
+
+MAX_TRIED = 150
+"""Most candidates evaluated for one question, so a long answer stays quick."""
+
+
+def candidates(answer: Expr, seed: int) -> Iterator[Slip]:
     """Single slips in an order drawn from `seed`, then pairs of slips (a short answer such as
     a b^T has few single ones), also drawn from `seed`."""
     rng = random.Random(seed)
     single = slips_of(answer)
     rng.shuffle(single)
+    yield from single
     seen = {slip.expr for slip in single} | {answer}
     double: list[Slip] = []
-    for first in single:
+    for first in single[:MAX_PAIRED]:
         for second in slips_of(first.expr):
             if second.expr not in seen:
                 seen.add(second.expr)
                 double.append(Slip(second.expr, f"{first.name}, and {second.name}"))
     rng.shuffle(double)
-    return single + double
+    yield from double
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +160,9 @@ def generate(
     texts = {option.text for option in taken}
     well: list[Judged] = []
     ill: list[Judged] = []
-    for slip in candidates(answer, seed):
-        if len(well) >= wanted.well_shaped and len(ill) >= wanted.ill_shaped:
+    for tried, slip in enumerate(candidates(answer, seed)):
+        if tried >= MAX_TRIED or (len(well) >= wanted.well_shaped
+                                  and len(ill) >= wanted.ill_shaped):
             break
         text = unparse(slip.expr)
         if text in texts:
