@@ -63,6 +63,12 @@ def check_select_item(
                 failed = True
                 continue
             text, lead = normalize(value)
+            if not text:
+                checker.fail(f"option {index + 1} of {item.where} is empty",
+                             (*path, "options", index),
+                             hint="write an expression such as '2 * A @ x', or remove it")
+                failed = True
+                continue
             if checked is not None and not _option_ok(checker, checked, text, node, lead):
                 failed = True
                 continue

@@ -205,3 +205,17 @@ def test_feedback_names_each_option_in_the_language(bank: str) -> None:
     feedback = [a.findtext("feedback/text") or "" for a in quad.iter("answer")]
     assert "<code>x @ A</code>" in feedback[5]
     assert "<code>2 * A @ x</code>" in feedback[2]
+
+
+def test_rebuilding_gives_the_same_bytes(tmp_path: Path) -> None:
+    spec = Path(__file__).parents[2] / "exercises" / "question-kinds.yaml"
+    runner = CliRunner()
+    outputs = []
+    for name in ("one", "two"):
+        out = tmp_path / name
+        done = runner.invoke(cli, ["build", str(spec), "--out", str(out), "--format",
+                                   "md,tex,moodle", "--quiet"])
+        assert done.exit_code == 0, done.output
+        outputs.append({p.name: p.read_bytes() for p in (out / "question-kinds").iterdir()})
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]) == 5

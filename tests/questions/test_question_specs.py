@@ -159,3 +159,14 @@ def test_too_many_distractors_for_a_short_answer_is_an_error() -> None:
     assert outcome.error is not None
     shown = format_diagnostic(outcome.error)
     assert "ps.yaml:3:" in shown and "generated options asked for" in shown
+
+
+def test_malformed_options_are_each_reported_once() -> None:
+    text = HEAD + ("  - {id: a, kind: select, expr: x.T @ x, wrt: x, shapes: {x: [n]}, "
+                   "options: ['', 3, 'x @@ x'], distractors: -1}\n")
+    shown = _errors(text)
+    assert "option 1 of exercise 'a' is empty" in shown
+    assert shown.count("ps.yaml:3:82:") == 1
+    assert "option 2 of exercise 'a' must be an expression" in shown
+    assert "ps.yaml:3:89: error: invalid expression" in shown
+    assert "'distractors' in exercise 'a'" in shown
