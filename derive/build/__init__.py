@@ -23,6 +23,7 @@ from derive.build.variants import (
     build_variants,
     choice_errors,
 )
+from derive.engine.asked import summary
 from derive.errors import DeriveError, Span, SpecErrors, UsageError, format_diagnostic
 from derive.spec import load_spec, load_spec_partial
 from derive.spec.load import STDIN
@@ -88,6 +89,7 @@ class BuildOptions:
 
     out: Path
     formats: tuple[str, ...] = FORMATS
+    """Any of `FORMATS` and 'moodle' (a question bank per exercise file)."""
     documents: tuple[str, ...] = DOCUMENTS
     templates: Path | None = None
     workers: int = 2
@@ -126,6 +128,11 @@ def build_handouts(paths: Sequence[Path], options: BuildOptions) -> BuildReport:
                                              options.templates)
         ]
         sets = len(solved)
+        if "moodle" in options.formats:
+            from derive.build.moodle import moodle_name, moodle_xml  # only Moodle builds need it
+
+            tables = [(moodle_name(each.stem), moodle_xml([each]).encode("utf-8"))
+                      for each in solved]
     with Workspace(options.out) as workspace:
         tell = options.variant_progress
         pdfs = compile_pdfs(documents, options.workers, workspace.scratch,
@@ -265,7 +272,9 @@ def _check_file(path: Path) -> list[Verdict]:
                 spot.line or 0,
             ))
         else:
-            answered = "" if outcome.answer_check is None else " (answer checked)"
+            notes = ([] if outcome.answer_check is None else ["answer checked"]) + (
+                [] if outcome.asked is None else [summary(outcome.asked)])
+            answered = f" ({'; '.join(notes)})" if notes else ""
             span = item.expr_at.span
             verdicts.append(Verdict("ok", f"{_place(span)}: {named}: ok{answered}",
                                     span.line or 0))

@@ -15,6 +15,7 @@ import click
 
 from derive import __version__
 from derive.cli.options import (
+    build_formats,
     format_option,
     notation_option,
     pairs,
@@ -113,8 +114,10 @@ _SPEC_PATHS = click.argument("paths", nargs=-1, required=True,
 
 @cli.command("build")
 @_SPEC_PATHS
-@click.option("--format", "fmt", type=click.Choice(["md", "tex", "pdf", "all"]), default="all",
-              show_default=True, help="Output format; 'all' writes Markdown, LaTeX and PDF.")
+@click.option("--format", "fmt", default="all", show_default=True, metavar="FORMATS",
+              callback=build_formats,
+              help="Output formats, comma-separated: md, tex, pdf, moodle (a Moodle XML question "
+              "bank); 'all' writes Markdown, LaTeX and PDF.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("build"),
               show_default=True, help="Output folder; each exercise file gets a subfolder.")
 @click.option("--solutions", type=click.Choice(["none", "only", "both"]), default="both",
@@ -135,20 +138,22 @@ _SPEC_PATHS = click.argument("paths", nargs=-1, required=True,
               help="One variant per student: a CSV file with a 'name' column and optionally "
               "'id' (folder names).")
 def build_command(  # noqa: PLR0913 - click passes one argument per option
-    paths: tuple[Path, ...], fmt: str, out: Path, solutions: str, templates: Path | None,
-    quiet: bool, count: int | None, seed: int | None, roster: Path | None,
+    paths: tuple[Path, ...], fmt: tuple[str, ...], out: Path, solutions: str,
+    templates: Path | None, quiet: bool, count: int | None, seed: int | None,
+    roster: Path | None,
 ) -> None:
     """Build problem sets and solution keys from exercise files (FILES_OR_DIRS; '-' for stdin).
 
-    Output: OUT/<stem>/<stem>-problems.<ext> and OUT/<stem>/<stem>-solutions.<ext>. Nothing is
-    written unless every exercise is solved and every document rendered.
+    Output: OUT/<stem>/<stem>-problems.<ext> and OUT/<stem>/<stem>-solutions.<ext>, and
+    OUT/<stem>/<stem>.moodle.xml for moodle. Nothing is written unless every exercise is solved
+    and every document rendered.
     """
-    from derive.build import FORMATS, BuildOptions, build_handouts  # keeps start-up fast
+    from derive.build import BuildOptions, build_handouts  # keeps start-up fast
 
     kinds = {"none": ("problems",), "only": ("solutions",), "both": ("problems", "solutions")}
     bar = _ProgressBar()
     options = BuildOptions(
-        out=out, formats=FORMATS if fmt == "all" else (fmt,), documents=kinds[solutions],
+        out=out, formats=fmt, documents=kinds[solutions],
         templates=templates, workers=os.cpu_count() or 1,
         progress=None if quiet else lambda line: click.echo(line, err=True),
         variants=_variant_request(count, seed, roster),

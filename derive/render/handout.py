@@ -7,14 +7,17 @@ the shapes, the assumptions and the layout. The keys are documented in README.md
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import html
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from derive.engine.asked import Asked
 from derive.engine.steps import Derivation, Relation, ShapeOf
 from derive.expr.nodes import Expr, Symbol
 from derive.expr.parse import parse
 from derive.expr.shapes import Shape, infer_shape
 from derive.expr.terms import Entry
+from derive.render.asked import asked_context, question_sentence
 from derive.render.context import derivation_context
 from derive.render.env import escape_tex
 from derive.render.mathtex import MathPrinter
@@ -28,12 +31,15 @@ from derive.vectorization.explain import Vectorized, output_name
 SolvedItems = Sequence[tuple[Exercise, Sequence[tuple[AnyItem, Derivation | Vectorized]]]]
 """Each exercise with its items and their derivations, in spec order."""
 
+AskedKeys = Mapping[tuple[str, str], Asked]
+"""The keys of shape, select and blanks questions by (exercise id, label)."""
+
 _KIND_WORDS = {"symmetric": "symmetric", "spd": "symmetric positive definite",
                "invertible": "invertible", "positive": "positive"}
 
 
 def written_prompt(derivation: Derivation, element: tuple[int, ...] | None,
-                   notation: Notation) -> str:
+                   notation: Notation, question: str | None = None) -> str:
     """A prompt for an item that has none, as prose with `$...$` math (valid in both formats)."""
     problem = derivation.problem
     shapes = {**problem.shapes, derivation.output.name: problem.shape}
@@ -64,6 +70,8 @@ def written_prompt(derivation: Derivation, element: tuple[int, ...] | None,
     for name in sorted(problem.assumptions):
         words = [_KIND_WORDS.get(p, p) for p in sorted(problem.assumptions[name])]
         text += f" Assume ${printer.print(Symbol(name))}$ is {_join(words)}."
+    if question is not None:
+        return text + " " + question
     text += (
         rf" Compute $\frac{{\partial {output}}}{{\partial {variable}}}$"
         f" in {derivation.layout.value} layout."
@@ -131,6 +139,8 @@ def _index_context(
         "shape_latex": solution["shape"].replace("×", r" \times "),
         "substituted_latex": None,
         "solution": solution,
+        "asked": {"question": None, "options": [], "key_shape": None, "reason": None,
+                  "blanks": None, "blank_line": None},
     }
 
 
@@ -141,9 +151,10 @@ def _join(words: list[str]) -> str:
 
 
 def _item_context(
-    item: Item, derivation: Derivation, fmt: str, notation: Notation
+    item: Item, derivation: Derivation, fmt: str, notation: Notation, asked: Asked | None
 ) -> dict[str, Any]:
     solution = derivation_context(derivation, notation)
+    question = question_sentence(derivation, asked, notation) if asked is not None else None
     own = item.prompt if item.label else None
     prompt = user_prose(own, fmt) if own else None
     answer_latex = None
@@ -160,7 +171,7 @@ def _item_context(
         "letter": item.label.strip("()"),
         "title": user_prose(item.title, fmt) if item.title and item.label else None,
         "prompt": prompt,
-        "written_prompt": written_prompt(derivation, item.element, notation),
+        "written_prompt": written_prompt(derivation, item.element, notation, question),
         "expr": item.expr,
         "wrt": item.wrt,
         "layout": item.layout,
@@ -169,19 +180,23 @@ def _item_context(
         "shape_latex": r" \times ".join(dim_to_latex(d) for d in derivation.shape),
         "substituted_latex": substituted,
         "solution": solution,
+        "asked": asked_context(derivation, asked, fmt, notation),
     }
 
 
 def handout_context(
-    spec: ExerciseSet, solved: SolvedItems, fmt: str, stem: str, student: str | None = None
+    spec: ExerciseSet, solved: SolvedItems, fmt: str, stem: str, *,
+    asked: AskedKeys | None = None, student: str | None = None,
 ) -> dict[str, Any]:
-    """The variables of the problems and solutions templates for `fmt` ('md' or 'tex').
+    """The variables of the problems and solutions templates for `fmt` ('md', 'tex', or 'html'
+    for question banks).
 
     Example keys: `title`, `course`, `author`, `file`, `stem`, `layout`, `exercise_count`,
     `item_count` and `exercises`, each with `id`, `number`, `title`, `prompt`, `has_parts` and
     `questions` (each with `label`, `letter`, `title`, `prompt`, `written_prompt`, `expr`, `wrt`,
     `layout`, `teacher_answer`, `teacher_answer_latex` and `solution`, the variables of one
-    worked solution). `student` is the name a variant's handout carries (plain text, escaped).
+    worked solution). `asked` holds the keys of shape, select and blanks questions by exercise id
+    and label; `student` is the name a variant's handout carries (plain text, escaped).
     """
     notation = Notation(spec.notation)
     exercises: list[dict[str, Any]] = []
@@ -189,11 +204,13 @@ def handout_context(
         contexts = [
             _index_context(item, solved_item, fmt, notation)
             if isinstance(item, IndexItem) and isinstance(solved_item, Vectorized)
-            else _item_context(_as_item(item), _as_derivation(solved_item), fmt, notation)
+            else _item_context(_as_item(item), _as_derivation(solved_item), fmt, notation,
+                               (asked or {}).get((item.exercise_id, item.label)))
             for item, solved_item in items
         ]
         has_parts = any(item.label for item, _ in items)
-        prompt = user_prose(exercise.prompt, fmt) if exercise.prompt else None
+        own_prompt = user_prose(exercise.prompt, fmt) if exercise.prompt else None
+        prompt = own_prompt
         if prompt is None and not has_parts and contexts:
             prompt = contexts[0]["written_prompt"]
         exercises.append(
@@ -202,6 +219,7 @@ def handout_context(
                 "number": number,
                 "title": user_prose(exercise.title, fmt) if exercise.title else None,
                 "prompt": prompt,
+                "own_prompt": own_prompt,
                 "has_parts": has_parts,
                 "questions": contexts,
             }
@@ -221,6 +239,8 @@ def handout_context(
 
 
 def _escaped(text: str, fmt: str) -> str:
+    if fmt == "html":
+        return html.escape(text)
     return escape_md(text) if fmt == "md" else escape_tex(text)
 
 
