@@ -129,10 +129,7 @@ def build_handouts(paths: Sequence[Path], options: BuildOptions) -> BuildReport:
         ]
         sets = len(solved)
         if "moodle" in options.formats:
-            from derive.build.moodle import moodle_name, moodle_xml  # only Moodle builds need it
-
-            tables = [(moodle_name(each.stem), moodle_xml([each]).encode("utf-8"))
-                      for each in solved]
+            tables = [_bank([each]) for each in solved]
     with Workspace(options.out) as workspace:
         tell = options.variant_progress
         pdfs = compile_pdfs(documents, options.workers, workspace.scratch,
@@ -173,9 +170,18 @@ def _variants(
             continue
         documents.extend(built.documents)
         tables.append(built.table)
+        if "moodle" in options.formats:
+            tables.append(_bank(built.sets))
     if errors:
         raise SpecErrors(errors)
     return documents, tables
+
+
+def _bank(sets: Sequence[SolvedSet]) -> tuple[PurePosixPath, bytes]:
+    """The Moodle question bank of one file's solved sets (its variants, or the file itself)."""
+    from derive.build.moodle import moodle_name, moodle_xml  # only Moodle builds need it
+
+    return moodle_name(sets[0].stem), moodle_xml(sets).encode("utf-8")
 
 
 def _load_and_solve(

@@ -2,8 +2,9 @@
 
 Every item becomes a `ChoiceQuestion`: a select item its judged options, a shape item the
 candidate shapes, a blanks item the orders of its factors, and a derivative, chain or
-vectorize item its verified answer and generated distractors (`DEFAULT_DISTRACTORS` of them).
-A variant is just another solved set of the same file, so the exporters take several. Grades
+vectorize item its verified answer and generated distractors (`DEFAULT_DISTRACTORS` of them,
+drawn with the solved set's seed). A variant is just another solved set of the same file, so
+the exporters take several. Grades
 follow Moodle's scale: the right options share 100 and the wrong ones share -100, each share
 one of the grades Moodle offers (1/k for k up to 10), so selecting every option earns
 nothing.
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from derive.build.solve import DERIVATION_SEED, SolvedItem, SolvedSet, where
+from derive.build.solve import SolvedItem, SolvedSet, where
 from derive.engine.asked import (
     Choosing,
     SelectKey,
@@ -110,7 +111,7 @@ def set_questions(solved: SolvedSet, variant: int | None = None) -> list[ChoiceQ
     for _, items in solved.items:
         for each in items:
             if each.asked is None and isinstance(each.derivation, Derivation):
-                seed = item_seed(DERIVATION_SEED, each.item.exercise_id, each.item.label)
+                seed = item_seed(solved.seed, each.item.exercise_id, each.item.label)
                 extra[(each.item.exercise_id, each.item.label)] = select_key(
                     each.derivation, [], Wanted(DEFAULT_DISTRACTORS), "value", seed)
     pairs = [(exercise, [(each.item, each.derivation) for each in items])
@@ -124,7 +125,7 @@ def set_questions(solved: SolvedSet, variant: int | None = None) -> list[ChoiceQ
             key = extra.get((each.item.exercise_id, each.item.label), each.asked)
             placed = where(each.item.exercise_id, each.item.label)
             single = each.item.kind != "select"
-            choices = _choices(each, key, notation, _Where(placed, single))
+            choices = _choices(each, key, notation, _Where(placed, single), solved.seed)
             name = exercise["id"] + (f" {each.item.label}" if each.item.label else "")
             if variant is not None:
                 name += f" v{variant:02d}"
@@ -143,7 +144,8 @@ class _Where:
     single: bool
 
 
-def _choices(each: SolvedItem, key: Any, notation: Notation, placed: _Where) -> list[Choice]:
+def _choices(each: SolvedItem, key: Any, notation: Notation, placed: _Where,
+             seed: int) -> list[Choice]:
     if isinstance(key, ShapeKey):
         right = [index == 0 for index in range(len(key.candidates))]
         texts = [math_html(shape_latex(dims)) for dims in key.candidates]
@@ -151,7 +153,8 @@ def _choices(each: SolvedItem, key: Any, notation: Notation, placed: _Where) -> 
                  for index in range(len(key.candidates))]
         return _graded(texts, right, notes, placed)
     if isinstance(each.derivation, Vectorized):
-        return _select_choices(_vectorized_options(each.derivation, each.item, notation), placed)
+        options = _vectorized_options(each.derivation, each.item, notation, seed)
+        return _select_choices(options, placed)
     assert isinstance(each.derivation, Derivation)
     context = asked_context(each.derivation, key, "html", notation)
     if isinstance(key, SelectKey):
@@ -172,7 +175,7 @@ def _select_choices(options: list[dict[str, Any]], placed: _Where) -> list[Choic
 
 
 def _vectorized_options(
-    vectorized: Vectorized, item: AnyItem, notation: Notation
+    vectorized: Vectorized, item: AnyItem, notation: Notation, seed: int
 ) -> list[dict[str, Any]]:
     """The verified matrix form of an index formula and distractors from slips of it."""
     work = vectorized.work
@@ -180,10 +183,10 @@ def _vectorized_options(
     used = {name: work.problem.shapes[name] for name in symbols_in(answer)
             if name in work.problem.shapes}
     problem = make_problem(unparse(answer), {name: _dims(shape) for name, shape in used.items()})
-    seed = item_seed(DERIVATION_SEED, item.exercise_id, item.label)
     judge = Judge(problem, problem.expr, VECTORIZE_SEED)
-    key = judge_options(judge, problem.expr, [],
-                        Choosing(Wanted(DEFAULT_DISTRACTORS), "value", seed))
+    choosing = Choosing(Wanted(DEFAULT_DISTRACTORS), "value",
+                        item_seed(seed, item.exercise_id, item.label))
+    key = judge_options(judge, problem.expr, [], choosing)
     shapes = {**work.problem.shapes, output_name(work): work.shape}
     return options_context(key, ExprPrinter(shapes, notation), "html")
 

@@ -51,6 +51,8 @@ class SolvedSet:
     items: tuple[tuple[Exercise, tuple[SolvedItem, ...]], ...]
     stem: str
     """The name of the output folder and files: the spec file's name without its extension."""
+    seed: int = DERIVATION_SEED
+    """The seed the generated options were drawn with (`derive build --seed` for variants)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,9 +196,12 @@ def solve_item(item: AnyItem, seed: int = DERIVATION_SEED) -> ItemOutcome:
     return ItemOutcome(item.exercise_id, item.label, derivation, verdict, None, asked)
 
 
-def check_set(spec: ExerciseSet) -> list[ItemOutcome]:
-    """Solve every item of a set, collecting outcomes (never raising for an item's error)."""
-    return [solve_item(item) for exercise in spec.exercises for item in exercise.items]
+def check_set(spec: ExerciseSet, seed: int = DERIVATION_SEED) -> list[ItemOutcome]:
+    """Solve every item of a set, collecting outcomes (never raising for an item's error).
+
+    `seed` draws the generated options, as in `solve_item`.
+    """
+    return [solve_item(item, seed) for exercise in spec.exercises for item in exercise.items]
 
 
 def wrong_answer_error(item: AnyItem, verdict: AnswerCheck) -> DeriveError:
@@ -213,13 +218,16 @@ def wrong_answer_error(item: AnyItem, verdict: AnswerCheck) -> DeriveError:
     return error.in_context(where(item.exercise_id, item.label))
 
 
-def solve_set(spec: ExerciseSet, stem: str) -> SolvedSet:
+def solve_set(spec: ExerciseSet, stem: str, seed: int = DERIVATION_SEED) -> SolvedSet:
     """Solve every item of a set; a wrong teacher answer is an error too.
+
+    `seed` draws the generated options of select questions, and the question bank's
+    distractors of the other kinds (`derive.build.questions`).
 
     Raises:
         SpecErrors: every failed item, each at its file:line:col and naming the exercise.
     """
-    outcomes = iter(check_set(spec))
+    outcomes = iter(check_set(spec, seed))
     errors: list[DeriveError] = []
     solved: list[tuple[Exercise, tuple[SolvedItem, ...]]] = []
     for exercise in spec.exercises:
@@ -237,7 +245,7 @@ def solve_set(spec: ExerciseSet, stem: str) -> SolvedSet:
         solved.append((exercise, tuple(items)))
     if errors:
         raise SpecErrors(errors)
-    return SolvedSet(spec, tuple(solved), stem)
+    return SolvedSet(spec, tuple(solved), stem, seed)
 
 
 def _in_file(error: DeriveError) -> bool:

@@ -18,10 +18,11 @@ from pathlib import Path, PurePosixPath
 
 from derive.build.documents import Document, render_documents
 from derive.build.roster import Student
-from derive.build.solve import Solved, SolvedItem, SolvedSet, solve_set
-from derive.engine.steps import Derivation
+from derive.build.solve import DERIVATION_SEED, SolvedItem, SolvedSet, solve_set
+from derive.engine.asked import BlanksKey, SelectKey, ShapeKey, summary
 from derive.errors import DeriveError, SpecError, SpecErrors
 from derive.expr.unparse import unparse
+from derive.render.asked import LETTERS
 from derive.spec.load import STDIN, read_spec_text
 from derive.spec.model import Exercise
 from derive.spec.source import DataPath, SourceMap, read_yaml
@@ -57,10 +58,12 @@ class RenderRequest:
 
 @dataclass(frozen=True, slots=True)
 class BuiltVariants:
-    """Every variant's documents of one exercise file, and its variants.csv."""
+    """Every variant's documents of one exercise file, its variants.csv, and the solved
+    variants themselves (for the question bank)."""
 
     documents: tuple[Document, ...]
     table: tuple[PurePosixPath, bytes]
+    sets: tuple[SolvedSet, ...]
 
 
 def folder_names(request: VariantRequest) -> list[str]:
@@ -90,15 +93,17 @@ def build_variants(path: Path, stem: str, request: VariantRequest, render: Rende
     data, source, errors = read_yaml(read_spec_text(path), filename)
     plan, problems = read_vary(data, source)
     validate_spec(variant_data(data, plan, None), source, [*errors, *problems])
-    maker = _Maker(data, source, plan, stem)
+    maker = _Maker(data, source, plan, stem, request.seed)
     maker.check_each_choice()
     exercises = len(data["exercises"]) if isinstance(data, dict) else 0
     all_picks = pick_choices(plan, exercises, request.seed, request.count)
     names = folder_names(request)
     documents: list[Document] = []
     rows: list[list[str]] = []
+    sets: list[SolvedSet] = []
     for number, (folder, picks) in enumerate(zip(names, all_picks, strict=True), start=1):
         solved = maker.variant(picks, folder)
+        sets.append(solved)
         student = request.students[number - 1].name if request.students else None
         for document in render_documents(solved, render.formats, render.documents,
                                          render.templates, student=student):
@@ -107,7 +112,8 @@ def build_variants(path: Path, stem: str, request: VariantRequest, render: Rende
         rows.extend(_rows(plan, picks, solved, folder, student or "", request.seed))
         if progress is not None:
             progress(number, request.count)
-    return BuiltVariants(tuple(documents), (PurePosixPath(stem, "variants.csv"), _csv(rows)))
+    return BuiltVariants(tuple(documents), (PurePosixPath(stem, "variants.csv"), _csv(rows)),
+                         tuple(sets))
 
 
 def choice_errors(path: Path, stem: str) -> list[DeriveError]:
@@ -129,10 +135,13 @@ def choice_errors(path: Path, stem: str) -> list[DeriveError]:
 
 
 class _Maker:
-    """Variants of one file: its data, positions and plan, and the exercises solved so far."""
+    """Variants of one file: its data, positions and plan, the seed of the generated options,
+    and the exercises solved so far (the seed is the same for all, so they can be shared)."""
 
-    def __init__(self, data: object, source: SourceMap, plan: VaryPlan, stem: str) -> None:
+    def __init__(self, data: object, source: SourceMap, plan: VaryPlan, stem: str,
+                 seed: int = DERIVATION_SEED) -> None:
         self.data, self.source, self.plan, self.stem = data, source, plan, stem
+        self.seed = seed
         self.solved: dict[str, tuple[Exercise, tuple[SolvedItem, ...]]] = {}
 
     def check_each_choice(self) -> None:
@@ -175,9 +184,9 @@ class _Maker:
             key = json.dumps([raw, data.get("layout"), data.get("notation")], sort_keys=True)
             if key not in self.solved:
                 alone = replace(spec, exercises=(exercise,))
-                self.solved[key] = solve_set(alone, self.stem).items[0]
+                self.solved[key] = solve_set(alone, self.stem, self.seed).items[0]
             items.append(self.solved[key])
-        return SolvedSet(spec, tuple(items), self.stem)
+        return SolvedSet(spec, tuple(items), self.stem, self.seed)
 
     def at_choice(self, error: DeriveError, picks: Picks,
                   folder: str | None) -> list[DeriveError]:
@@ -198,14 +207,32 @@ class _Maker:
         ]
 
 
-def answer_text(solved: Solved) -> str:
-    """A verified answer in the expression language, as variants.csv gives it."""
-    if isinstance(solved, Vectorized):
-        return unparse(solved.work.answer)
-    assert isinstance(solved, Derivation)
-    if solved.result is not None:
-        return unparse(solved.result)
-    return f"compact: {unparse(solved.compact)}" if solved.compact is not None else ""
+def answer_text(solved: SolvedItem) -> str:
+    """An item's verified answer in the expression language, as variants.csv gives it.
+
+    A shape question gives the shape, a select question its right options with their letters,
+    a blanks question the factors in the layout's order.
+
+    Example:
+        >>> from derive.spec import parse_spec
+        >>> spec = parse_spec("title: T\\nexercises:\\n  - {id: s, kind: shape, expr: W @ x, "
+        ...                   "wrt: x, shapes: {W: [m, n], x: [n]}}\\n", "t.yaml")
+        >>> answer_text(solve_set(spec, "t").items[0][1][0])
+        'shape n×m'
+    """
+    asked = solved.asked
+    if isinstance(asked, ShapeKey | BlanksKey):
+        return summary(asked)
+    if isinstance(asked, SelectKey):
+        right = [f"({LETTERS[index]}) {option.text}" for index, option
+                 in enumerate(asked.options) if option.verdict == "right"]
+        return "right: " + " | ".join(right)
+    derivation = solved.derivation
+    if isinstance(derivation, Vectorized):
+        return unparse(derivation.work.answer)
+    if derivation.result is not None:
+        return unparse(derivation.result)
+    return f"compact: {unparse(derivation.compact)}" if derivation.compact is not None else ""
 
 
 def _rows(plan: VaryPlan, picks: Picks, solved: SolvedSet, folder: str, student: str,
@@ -214,8 +241,7 @@ def _rows(plan: VaryPlan, picks: Picks, solved: SolvedSet, folder: str, student:
     for number, (exercise, items) in enumerate(solved.items):
         made = "; ".join(plan.varied[i].choice_text(picks[i]) for i in plan.of_exercise(number))
         answers = [
-            f"{each.item.label} {answer_text(each.derivation)}" if each.item.label
-            else answer_text(each.derivation)
+            f"{each.item.label} {answer_text(each)}" if each.item.label else answer_text(each)
             for each in items
         ]
         rows.append([folder, student, str(seed), exercise.id, made, "; ".join(answers)])

@@ -2,10 +2,10 @@
 
 The result is plain data again, checked and solved like any exercise file, so every kind of
 question works unchanged. Names are replaced on exact identifier tokens (never inside `W2` or
-`.T`) in the expression keys, `let` definitions and declarations; prose gets `{W}` replaced by
-the chosen name or number, the only text substitution there is (no template code runs). The
-choices are validated names, numbers and layouts, so prose stays within the allowlist, and it is
-checked again with the variant.
+`.T`) in the expression keys, `let` definitions, select `options` and declarations; prose gets
+`{W}` replaced by the chosen name or number, the only text substitution there is (no template
+code runs). The choices are validated names, numbers and layouts, so prose stays within the
+allowlist, and it is checked again with the variant.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from derive.spec.source import SourceMap
 from derive.spec.vary import (
     EXPRESSION_KEYS,
     IDENTIFIER,
+    LIST_EXPRESSION_KEYS,
     Picks,
     VaryPlan,
     describe_choice,
@@ -176,7 +177,7 @@ def _item(raw: dict[str, Any], made: _Choices) -> dict[str, Any]:
     for key, value in raw.items():
         if key in EXPRESSION_KEYS and isinstance(value, str):
             out[key] = _tokens(value, made)
-        elif key in ("let", "free") and isinstance(value, list):
+        elif key in LIST_EXPRESSION_KEYS and isinstance(value, list):
             out[key] = [_tokens(v, made) if isinstance(v, str) else v for v in value]
         elif key in _PROSE_KEYS and isinstance(value, str):
             out[key] = _prose(value, made.words)

@@ -38,6 +38,8 @@ not the exponent letter of a number such as `1e5`)."""
 
 EXPRESSION_KEYS = ("expr", "answer", "index", "wrt", "name", "free")
 """Item keys whose text is in the expression or index language (or names one of its symbols)."""
+LIST_EXPRESSION_KEYS = ("let", "free", "options")
+"""Item keys holding a list of such texts (`let` definitions, index names, select options)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +111,7 @@ def identifiers(data: object) -> Iterator[str]:
                 yield from IDENTIFIER.findall(value)
             elif key in ("shapes", "assume", "functions") and isinstance(value, dict):
                 yield from _declared(value, key == "shapes")
-            elif key in ("parts", "exercises", "free", "let"):
+            elif key in ("parts", "exercises", *LIST_EXPRESSION_KEYS):
                 yield from identifiers(value)
     elif isinstance(data, list):
         for value in data:
