@@ -14,9 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from derive.build.code import code_document
-from derive.build.documents import DOCUMENTS, FORMATS, compile_pdfs, render_documents
+from derive.build.documents import DOCUMENTS, FORMATS, Document, compile_pdfs, render_documents
 from derive.build.output import Workspace, write_files
 from derive.build.solve import SolvedSet, check_set, solve_set, where
+from derive.build.variants import (
+    Progress,
+    RenderRequest,
+    VariantRequest,
+    build_variants,
+    choice_errors,
+)
+from derive.engine.asked import summary
 from derive.errors import DeriveError, Span, SpecErrors, UsageError, format_diagnostic
 from derive.spec import load_spec, load_spec_partial
 from derive.spec.load import STDIN
@@ -82,10 +90,14 @@ class BuildOptions:
 
     out: Path
     formats: tuple[str, ...] = FORMATS
+    """Any of `FORMATS` and 'moodle' (a question bank per exercise file)."""
     documents: tuple[str, ...] = DOCUMENTS
     templates: Path | None = None
     workers: int = 2
     progress: Callable[[str], None] | None = None
+    variants: VariantRequest | None = None
+    """Build one variant per student instead of the file as written (`--variants`)."""
+    variant_progress: Progress | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,23 +115,76 @@ def build_handouts(paths: Sequence[Path], options: BuildOptions) -> BuildReport:
         DeriveError: every error of every file (a `SpecErrors`), a TeX failure naming the
             exercise, or an output folder that cannot be written. Nothing is written then.
     """
-    solved = _load_and_solve(spec_files(paths), options.progress)
-    documents = [
-        document
-        for each in solved
-        for document in render_documents(each, options.formats, options.documents,
-                                         options.templates)
-    ]
-    if "numpy" in options.formats:
-        documents += [code_document(each) for each in solved]
+    files_in = spec_files(paths)
+    tables: list[tuple[PurePosixPath, bytes]] = []
+    if options.variants is not None:
+        documents, tables = _variants(files_in, options, options.variants)
+        sets = len(files_in)
+    else:
+        solved = _load_and_solve(files_in, options.progress)
+        documents = [
+            document
+            for each in solved
+            for document in render_documents(each, options.formats, options.documents,
+                                             options.templates)
+        ]
+        sets = len(solved)
+        if "numpy" in options.formats:
+            documents += [code_document(each) for each in solved]
+        if "moodle" in options.formats:
+            tables = [_bank([each]) for each in solved]
     with Workspace(options.out) as workspace:
-        pdfs = compile_pdfs(documents, options.workers, workspace.scratch)
+        tell = options.variant_progress
+        pdfs = compile_pdfs(documents, options.workers, workspace.scratch,
+                            None if tell is None else lambda done, total: tell("PDFs", done, total))
         files = [
             (document.path, pdf if pdf is not None else document.text.encode("utf-8"))
             for document, pdf in zip(documents, pdfs, strict=True)
-        ]
+        ] + tables
         write_files(options.out, files)
-    return BuildReport(tuple(path for path, _ in files), len(solved))
+    return BuildReport(tuple(path for path, _ in files), sets)
+
+
+def _variants(
+    files: Sequence[SpecFile], options: BuildOptions, request: VariantRequest
+) -> tuple[list[Document], list[tuple[PurePosixPath, bytes]]]:
+    """Every file's variants, collecting the errors of all files before failing."""
+    render = RenderRequest(options.formats, options.documents, options.templates)
+    total = request.count * len(files)
+    documents: list[Document] = []
+    tables: list[tuple[PurePosixPath, bytes]] = []
+    errors: list[DeriveError] = []
+    for number, file in enumerate(files):
+        done = number * request.count
+        tell = options.variant_progress
+
+        def progress(made: int, _count: int, done: int = done,
+                     tell: Progress | None = tell) -> None:
+            if tell is not None:
+                tell("variants", done + made, total)
+
+        try:
+            built = build_variants(file.path, file.stem, request, render, progress)
+        except SpecErrors as error:
+            errors.extend(error.errors)
+            continue
+        except DeriveError as error:
+            errors.append(error)
+            continue
+        documents.extend(built.documents)
+        tables.append(built.table)
+        if "moodle" in options.formats:
+            tables.append(_bank(built.sets))
+    if errors:
+        raise SpecErrors(errors)
+    return documents, tables
+
+
+def _bank(sets: Sequence[SolvedSet]) -> tuple[PurePosixPath, bytes]:
+    """The Moodle question bank of one file's solved sets (its variants, or the file itself)."""
+    from derive.build.moodle import moodle_name, moodle_xml  # only Moodle builds need it
+
+    return moodle_name(sets[0].stem), moodle_xml(sets).encode("utf-8")
 
 
 def _load_and_solve(
@@ -185,7 +250,10 @@ def check_files(paths: Sequence[Path]) -> CheckReport:
     files = spec_files(paths)
     verdicts: list[Verdict] = []
     for file in files:
-        verdicts.extend(sorted(_check_file(file.path), key=lambda v: v.line))
+        found = sorted(_check_file(file.path), key=lambda v: v.line)
+        if all(verdict.status == "ok" for verdict in found) and str(file.path) != STDIN:
+            found += [_error_verdict(error) for error in choice_errors(file.path, file.stem)]
+        verdicts.extend(found)
     return CheckReport(tuple(verdicts), len(files))
 
 
@@ -213,7 +281,9 @@ def _check_file(path: Path) -> list[Verdict]:
                 spot.line or 0,
             ))
         else:
-            answered = "" if outcome.answer_check is None else " (answer checked)"
+            notes = ([] if outcome.answer_check is None else ["answer checked"]) + (
+                [] if outcome.asked is None else [summary(outcome.asked)])
+            answered = f" ({'; '.join(notes)})" if notes else ""
             span = item.expr_at.span
             verdicts.append(Verdict("ok", f"{_place(span)}: {named}: ok{answered}",
                                     span.line or 0))
@@ -235,6 +305,7 @@ __all__ = [
     "CheckReport",
     "FORMATS",
     "DOCUMENTS",
+    "VariantRequest",
     "Verdict",
     "build_handouts",
     "check_files",

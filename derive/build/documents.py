@@ -8,7 +8,8 @@ into the output folder: `derive.build.output` does, once everything has succeede
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -60,6 +61,7 @@ def render_documents(
     formats: Iterable[str],
     documents: Sequence[str] = DOCUMENTS,
     templates: Path | None = None,
+    student: str | None = None,
 ) -> list[Document]:
     """Render the requested documents of one solved set, in a fixed order.
 
@@ -78,7 +80,10 @@ def render_documents(
             (exercise, [(each.item, each.derivation) for each in items])
             for exercise, items in solved.items
         ]
-        context = handout_context(solved.spec, pairs, source, solved.stem)
+        asked = {(each.item.exercise_id, each.item.label): each.asked
+                 for _, items in solved.items for each in items if each.asked is not None}
+        context = handout_context(solved.spec, pairs, source, solved.stem, asked=asked,
+                                  student=student)
         for document in documents:
             text = render_template(env, f"{document}.{ext}.j2", context, solved.spec.file)
             out.append(
@@ -114,9 +119,13 @@ def locate_tex_error(error: PdfError, document: Document) -> DeriveError:
 
 
 def compile_pdfs(
-    documents: Sequence[Document], workers: int, scratch: Path | None = None
+    documents: Sequence[Document], workers: int, scratch: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[bytes | None]:
     """The PDF bytes of every 'pdf' document (None for the others), compiled in parallel.
+
+    Documents with the same LaTeX (variants that came out alike) are compiled once.
+    `progress` is told (compiled, to compile) after each document, from the worker threads.
 
     Raises:
         DeriveError: TeX failed; the error names the exercise set and the exercise.
@@ -127,13 +136,24 @@ def compile_pdfs(
             return None
         label = f"the {document.kind} of {document.spec.file}"
         try:
-            return compile_pdf(document.text, label=label, scratch=scratch)
+            pdf = compile_pdf(document.text, label=label, scratch=scratch)
         except PdfError as error:
             raise locate_tex_error(error, document) from None
+        if progress is not None:
+            with lock:
+                done[0] += 1
+                progress(done[0], len(unique))
+        return pdf
 
+    lock, done = threading.Lock(), [0]
+    unique: dict[str, Document] = {}
+    for document in documents:
+        if document.fmt == "pdf":
+            unique.setdefault(document.text, document)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         try:
-            return list(pool.map(compile_one, documents))
+            compiled = dict(zip(unique, pool.map(compile_one, unique.values()), strict=True))
+            return [compiled[d.text] if d.fmt == "pdf" else None for d in documents]
         except BaseException:
             stop_all()  # the pool waits for its threads: end their TeX runs now
             raise

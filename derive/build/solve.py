@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from derive.engine import DEFAULT_SEED as DEFAULT_EXERCISE_SEED
 from derive.engine import Layout, derive_exercise
 from derive.engine.answers import AnswerCheck, check_answer, check_chain_answer
+from derive.engine.asked import Asked, blanks_key, item_seed, select_key, shape_key
 from derive.engine.chain import derive_chain
 from derive.engine.chain_explain import explain_chain
+from derive.engine.slips import Wanted
 from derive.engine.steps import Derivation
 from derive.errors import DeriveError, Span, SpecErrors, within_limits
 from derive.expr.nodes import Expr
@@ -37,6 +39,8 @@ class SolvedItem:
     item: AnyItem
     derivation: Solved
     answer_check: AnswerCheck | None
+    asked: Asked | None = None
+    """The key of a shape, select or blanks question."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,8 @@ class SolvedSet:
     items: tuple[tuple[Exercise, tuple[SolvedItem, ...]], ...]
     stem: str
     """The name of the output folder and files: the spec file's name without its extension."""
+    seed: int = DERIVATION_SEED
+    """The seed the generated options were drawn with (`derive build --seed` for variants)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +64,7 @@ class ItemOutcome:
     derivation: Solved | None
     answer_check: AnswerCheck | None
     error: DeriveError | None
+    asked: Asked | None = None
 
 
 def where(exercise_id: str, label: str) -> str:
@@ -84,6 +91,11 @@ def _chain(item: AnyItem) -> Solved:
     return explain_chain(chain)
 
 
+def _derivative_or_chain(item: AnyItem) -> Solved:
+    assert isinstance(item, Item)
+    return _chain(item) if item.definitions else _derivative(item)
+
+
 def _vectorize(item: AnyItem) -> Solved:
     assert isinstance(item, IndexItem)
     return explain(vectorize_problem(item.problem), item.name)
@@ -104,28 +116,70 @@ def _check_vectorize(solved: Solved, answer: Expr) -> AnswerCheck:
     return check_index_answer(solved.work, answer, DEFAULT_SEED)
 
 
+def _check_either(solved: Solved, answer: Expr) -> AnswerCheck:
+    assert isinstance(solved, Derivation)
+    return check_chain_answer(solved, answer) if solved.chain else check_answer(solved, answer)
+
+
+def _ask_shape(item: AnyItem, solved: Solved, seed: int) -> Asked:
+    assert isinstance(solved, Derivation)
+    return shape_key(solved)
+
+
+def _ask_blanks(item: AnyItem, solved: Solved, seed: int) -> Asked:
+    assert isinstance(solved, Derivation)
+    return blanks_key(solved)
+
+
+def _ask_select(item: AnyItem, solved: Solved, seed: int) -> Asked:
+    assert isinstance(solved, Derivation) and isinstance(item, Item)
+    assert item.choices is not None
+    choices = item.choices
+    key = select_key(solved, choices.options, Wanted(choices.distractors, choices.ill_shaped),
+                     choices.criterion, item_seed(seed, item.exercise_id, item.label))
+    if key.shortfall:
+        raise DeriveError(
+            f"found only {choices.distractors + choices.ill_shaped - key.shortfall} of the "
+            f"{choices.distractors + choices.ill_shaped} generated options asked for: the "
+            "answer has too few slips that give different values",
+            hint="ask for fewer 'distractors' or 'ill_shaped', or add teacher 'options'",
+        )
+    return key
+
+
 @dataclass(frozen=True, slots=True)
 class Solver:
-    """How the builder solves one kind of question and checks a teacher's answer to it."""
+    """How the builder solves one kind of question and checks a teacher's answer to it;
+    `ask` computes the key of a question that asks more than the derivative itself."""
 
     solve: Callable[[AnyItem], Solved]
     check_answer: Callable[[Solved, Expr], AnswerCheck]
+    ask: Callable[[AnyItem, Solved, int], Asked] | None = None
 
 
 SOLVERS: Mapping[KindName, Solver] = {
     "derivative": Solver(_derivative, _check_derivative),
     "chain": Solver(_chain, _check_chain),
     "vectorize": Solver(_vectorize, _check_vectorize),
+    "shape": Solver(_derivative_or_chain, _check_either, _ask_shape),
+    "select": Solver(_derivative_or_chain, _check_either, _ask_select),
+    "blanks": Solver(_derivative_or_chain, _check_either, _ask_blanks),
 }
 """The solver of each question kind of `derive.spec.registry.QUESTION_KINDS`."""
 
 
-def solve_item(item: AnyItem) -> ItemOutcome:
-    """Solve one item and check its teacher answer; errors are returned, placed in the file."""
+def solve_item(item: AnyItem, seed: int = DERIVATION_SEED) -> ItemOutcome:
+    """Solve one item and check its teacher answer; errors are returned, placed in the file.
+
+    `seed` draws the generated options of select questions (the same seed, the same options).
+    """
+    asked = None
     try:
         solver = SOLVERS[item.kind]
         with within_limits():
             derivation = solver.solve(item)
+            if solver.ask is not None:
+                asked = solver.ask(item, derivation, seed)
         verdict = None
         if item.answer_problem is not None:
             try:
@@ -139,12 +193,15 @@ def solve_item(item: AnyItem) -> ItemOutcome:
             item.exercise_id, item.label, None, None,
             placed.in_context(where(item.exercise_id, item.label)),
         )
-    return ItemOutcome(item.exercise_id, item.label, derivation, verdict, None)
+    return ItemOutcome(item.exercise_id, item.label, derivation, verdict, None, asked)
 
 
-def check_set(spec: ExerciseSet) -> list[ItemOutcome]:
-    """Solve every item of a set, collecting outcomes (never raising for an item's error)."""
-    return [solve_item(item) for exercise in spec.exercises for item in exercise.items]
+def check_set(spec: ExerciseSet, seed: int = DERIVATION_SEED) -> list[ItemOutcome]:
+    """Solve every item of a set, collecting outcomes (never raising for an item's error).
+
+    `seed` draws the generated options, as in `solve_item`.
+    """
+    return [solve_item(item, seed) for exercise in spec.exercises for item in exercise.items]
 
 
 def wrong_answer_error(item: AnyItem, verdict: AnswerCheck) -> DeriveError:
@@ -161,13 +218,16 @@ def wrong_answer_error(item: AnyItem, verdict: AnswerCheck) -> DeriveError:
     return error.in_context(where(item.exercise_id, item.label))
 
 
-def solve_set(spec: ExerciseSet, stem: str) -> SolvedSet:
+def solve_set(spec: ExerciseSet, stem: str, seed: int = DERIVATION_SEED) -> SolvedSet:
     """Solve every item of a set; a wrong teacher answer is an error too.
+
+    `seed` draws the generated options of select questions, and the question bank's
+    distractors of the other kinds (`derive.build.questions`).
 
     Raises:
         SpecErrors: every failed item, each at its file:line:col and naming the exercise.
     """
-    outcomes = iter(check_set(spec))
+    outcomes = iter(check_set(spec, seed))
     errors: list[DeriveError] = []
     solved: list[tuple[Exercise, tuple[SolvedItem, ...]]] = []
     for exercise in spec.exercises:
@@ -180,11 +240,12 @@ def solve_set(spec: ExerciseSet, stem: str) -> SolvedSet:
                 errors.append(wrong_answer_error(item, outcome.answer_check))
             else:
                 assert outcome.derivation is not None
-                items.append(SolvedItem(item, outcome.derivation, outcome.answer_check))
+                items.append(SolvedItem(item, outcome.derivation, outcome.answer_check,
+                                        outcome.asked))
         solved.append((exercise, tuple(items)))
     if errors:
         raise SpecErrors(errors)
-    return SolvedSet(spec, tuple(solved), stem)
+    return SolvedSet(spec, tuple(solved), stem, seed)
 
 
 def _in_file(error: DeriveError) -> bool:

@@ -119,6 +119,25 @@ notation_option = click.option(
 
 
 
+BUILD_FORMATS = ("md", "tex", "pdf", "moodle", "numpy")
+"""What `derive build --format` accepts, besides 'all' (md, tex and pdf)."""
+
+
+def build_formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
+    """--format md,pdf,moodle -> ('md', 'pdf', 'moodle'); 'all' is md, tex and pdf."""
+    chosen: list[str] = []
+    for part in (p.strip().lower() for p in value.split(",")):
+        if part == "all":
+            chosen.extend(("md", "tex", "pdf"))
+        elif part in BUILD_FORMATS:
+            chosen.append(part)
+        else:
+            raise click.BadParameter(
+                f"'{part[:40]}' is not a format; use a comma list of "
+                f"{', '.join(BUILD_FORMATS)} or all", param_hint="--format")
+    return tuple(dict.fromkeys(chosen))
+
+
 def read_element(text: str | None) -> list[int] | None:
     """The --element indices, e.g. '3,7' -> [3, 7]."""
     if text is None:

@@ -7,15 +7,18 @@ the shapes, the assumptions and the layout. The keys are documented in README.md
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from derive.engine.asked import Asked
 from derive.engine.steps import Derivation, Relation, ShapeOf
 from derive.expr.nodes import Expr, Symbol
 from derive.expr.parse import parse
 from derive.expr.shapes import Shape, infer_shape
 from derive.expr.terms import Entry
+from derive.render.asked import asked_context, question_sentence
 from derive.render.context import derivation_context
 from derive.render.env import escape_tex
 from derive.render.mathtex import MathPrinter
@@ -29,12 +32,15 @@ from derive.vectorization.explain import Vectorized
 SolvedItems = Sequence[tuple[Exercise, Sequence[tuple[AnyItem, Derivation | Vectorized]]]]
 """Each exercise with its items and their derivations, in spec order."""
 
+AskedKeys = Mapping[tuple[str, str], Asked]
+"""The keys of shape, select and blanks questions by (exercise id, label)."""
+
 _KIND_WORDS = {"symmetric": "symmetric", "spd": "symmetric positive definite",
                "invertible": "invertible", "positive": "positive"}
 
 
 def written_prompt(derivation: Derivation, element: tuple[int, ...] | None,
-                   notation: Notation) -> str:
+                   notation: Notation, question: str | None = None) -> str:
     """A prompt for an item that has none, as prose with `$...$` math (valid in both formats)."""
     problem = derivation.problem
     shapes = {**problem.shapes, derivation.output.name: problem.shape}
@@ -65,6 +71,8 @@ def written_prompt(derivation: Derivation, element: tuple[int, ...] | None,
     for name in sorted(problem.assumptions):
         words = [_KIND_WORDS.get(p, p) for p in sorted(problem.assumptions[name])]
         text += f" Assume ${printer.print(Symbol(name))}$ is {_join(words)}."
+    if question is not None:
+        return text + " " + question
     text += (
         rf" Compute $\frac{{\partial {output}}}{{\partial {variable}}}$"
         f" in {derivation.layout.value} layout."
@@ -143,6 +151,8 @@ def _index_context(
         "shape_latex": solution["shape"].replace("×", r" \times "),
         "substituted_latex": None,
         "solution": solution,
+        "asked": {"question": None, "options": [], "key_shape": None, "reason": None,
+                  "blanks": None, "blank_line": None},
     }
 
 
@@ -161,9 +171,10 @@ def substituted_latex(derivation: Derivation, notation: Notation) -> str | None:
 
 
 def _item_context(
-    item: Item, derivation: Derivation, fmt: str, notation: Notation
+    item: Item, derivation: Derivation, fmt: str, notation: Notation, asked: Asked | None
 ) -> dict[str, Any]:
     solution = derivation_context(derivation, notation)
+    question = question_sentence(derivation, asked, notation) if asked is not None else None
     own = item.prompt if item.label else None
     symbols = symbol_typefaces(_prompt_shapes(derivation), notation)
     prompt = user_prose(own, fmt, symbols) if own else None
@@ -178,7 +189,7 @@ def _item_context(
         "letter": item.label.strip("()"),
         "title": user_prose(item.title, fmt) if item.title and item.label else None,
         "prompt": prompt,
-        "written_prompt": written_prompt(derivation, item.element, notation),
+        "written_prompt": written_prompt(derivation, item.element, notation, question),
         "expr": item.expr,
         "wrt": item.wrt,
         "layout": item.layout,
@@ -187,19 +198,23 @@ def _item_context(
         "shape_latex": r" \times ".join(dim_to_latex(d) for d in derivation.shape),
         "substituted_latex": substituted,
         "solution": solution,
+        "asked": asked_context(derivation, asked, fmt, notation),
     }
 
 
 def handout_context(
-    spec: ExerciseSet, solved: SolvedItems, fmt: str, stem: str
+    spec: ExerciseSet, solved: SolvedItems, fmt: str, stem: str, *,
+    asked: AskedKeys | None = None, student: str | None = None,
 ) -> dict[str, Any]:
-    """The variables of the problems and solutions templates for `fmt` ('md' or 'tex').
+    """The variables of the problems and solutions templates for `fmt` ('md', 'tex', or 'html'
+    for question banks).
 
     Example keys: `title`, `course`, `author`, `file`, `stem`, `layout`, `exercise_count`,
     `item_count` and `exercises`, each with `id`, `number`, `title`, `prompt`, `has_parts` and
     `questions` (each with `label`, `letter`, `title`, `prompt`, `written_prompt`, `expr`, `wrt`,
     `layout`, `teacher_answer`, `teacher_answer_latex` and `solution`, the variables of one
-    worked solution).
+    worked solution). `asked` holds the keys of shape, select and blanks questions by exercise id
+    and label; `student` is the name a variant's handout carries (plain text, escaped).
     """
     notation = Notation(spec.notation)
     exercises: list[dict[str, Any]] = []
@@ -207,7 +222,8 @@ def handout_context(
         contexts = [
             _index_context(item, solved_item, fmt, notation)
             if isinstance(item, IndexItem) and isinstance(solved_item, Vectorized)
-            else _item_context(_as_item(item), _as_derivation(solved_item), fmt, notation)
+            else _item_context(_as_item(item), _as_derivation(solved_item), fmt, notation,
+                               (asked or {}).get((item.exercise_id, item.label)))
             for item, solved_item in items
         ]
         has_parts = any(item.label for item, _ in items)
@@ -215,7 +231,8 @@ def handout_context(
         for _, solved_item in items:
             shapes.update(_prompt_shapes(solved_item))
         symbols = symbol_typefaces(shapes, notation)
-        prompt = user_prose(exercise.prompt, fmt, symbols) if exercise.prompt else None
+        own_prompt = user_prose(exercise.prompt, fmt, symbols) if exercise.prompt else None
+        prompt = own_prompt
         if prompt is None and not has_parts and contexts:
             prompt = contexts[0]["written_prompt"]
         exercises.append(
@@ -224,6 +241,7 @@ def handout_context(
                 "number": number,
                 "title": user_prose(exercise.title, fmt) if exercise.title else None,
                 "prompt": prompt,
+                "own_prompt": own_prompt,
                 "has_parts": has_parts,
                 "questions": contexts,
             }
@@ -235,6 +253,7 @@ def handout_context(
         "author": user_prose(spec.author, fmt) if spec.author else None,
         "file": _escaped(spec.file, fmt),
         "stem": _escaped(stem, fmt),
+        "student": _escaped(student, fmt) if student else None,
         "layout": spec.layout,
         "exercise_count": len(exercises),
         "item_count": sum(len(e["questions"]) for e in exercises),
@@ -275,6 +294,8 @@ def add_notation_notes(exercises: list[dict[str, Any]], notation: Notation) -> N
 
 
 def _escaped(text: str, fmt: str) -> str:
+    if fmt == "html":
+        return html.escape(text)
     return escape_md(text) if fmt == "md" else escape_tex(text)
 
 

@@ -8,8 +8,9 @@ also loses what an HTML or Markdown renderer without math support would read as 
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from derive.errors import RenderError
 from derive.render.env import escape_tex
@@ -93,6 +94,11 @@ def _md_math(source: str) -> str:
     return source.replace("<", r"\lt ").replace(">", r"\gt ").replace("](", "] (")
 
 
+_ESCAPE: dict[str, Callable[[str], str]] = {
+    "md": escape_md, "tex": escape_tex, "html": html.escape,
+}
+
+
 def _render(segments: tuple[Segment, ...], fmt: str, symbols: Mapping[str, str]) -> str:
     out: list[str] = []
     for segment in segments:
@@ -101,24 +107,36 @@ def _render(segments: tuple[Segment, ...], fmt: str, symbols: Mapping[str, str])
                 plain = " ".join(text.split())
                 plain = (" " if text[:1].isspace() else "") + plain + (
                     " " if text[-1:].isspace() and plain else "")
-                out.append(escape_md(plain) if fmt == "md" else escape_tex(plain))
+                out.append(_ESCAPE[fmt](plain))
             case Math(source=source, display=display):
-                source = typeset_symbols(one_transpose(source), symbols)
-                fence = "$$" if display else "$"
-                out.append(fence + (_md_math(source) if fmt == "md" else source) + fence)
+                out.append(_math(typeset_symbols(one_transpose(source), symbols), display, fmt))
             case Emphasis(style=style, parts=parts):
-                inner = _render(parts, fmt, symbols)
-                if fmt == "md":
-                    mark = "**" if style == "bold" else "*"
-                    out.append(mark + inner + mark)
-                else:
-                    out.append(("\\textbf{" if style == "bold" else "\\emph{") + inner + "}")
+                out.append(_emphasis(style, _render(parts, fmt, symbols), fmt))
     return "".join(out)
 
 
+def _math(source: str, display: bool, fmt: str) -> str:
+    if fmt == "html":  # MathJax's delimiters; the browser decodes the escaped source first
+        return (r"\[" if display else r"\(") + html.escape(source) + (
+            r"\]" if display else r"\)")
+    fence = "$$" if display else "$"
+    return fence + (_md_math(source) if fmt == "md" else source) + fence
+
+
+def _emphasis(style: str, inner: str, fmt: str) -> str:
+    if fmt == "md":
+        mark = "**" if style == "bold" else "*"
+        return mark + inner + mark
+    if fmt == "html":
+        tag = "strong" if style == "bold" else "em"
+        return f"<{tag}>{inner}</{tag}>"
+    return ("\\textbf{" if style == "bold" else "\\emph{") + inner + "}"
+
+
 def user_prose(text: str, fmt: str, symbols: Mapping[str, str] | None = None) -> str:
-    """Prose from an exercise file for `fmt` ('md' or 'tex'), math kept, the rest escaped; in
-    the math, transposes are written `^\\top` and `symbols` typeset (see `typeset_symbols`).
+    """Prose from an exercise file for `fmt` ('md', 'tex' or 'html'), math kept, the rest
+    escaped; in the math, transposes are written `^\\top` and `symbols` typeset (see
+    `typeset_symbols`); in HTML, math goes between MathJax's delimiters \\( \\) and \\[ \\].
 
     Raises:
         RenderError: the text is outside the allowlist (spec validation refuses it first).

@@ -13,7 +13,9 @@ from pathlib import Path
 from derive.errors import DeriveError, SpecError
 from derive.spec.model import ExerciseSet
 from derive.spec.source import read_yaml
+from derive.spec.substitute import variant_data
 from derive.spec.validate import validate_spec, validate_spec_partial
+from derive.spec.vary import read_vary
 
 MAX_SPEC_BYTES = 2_000_000
 """Largest exercise file read, in bytes; a problem set is a few kilobytes."""
@@ -97,7 +99,8 @@ def load_spec_partial(path: Path) -> tuple[ExerciseSet | None, list[DeriveError]
         SpecError: the file cannot be read or is not YAML.
     """
     data, source, errors = read_yaml(read_spec_text(path), _display_name(path))
-    return validate_spec_partial(data, source, errors)
+    plan, problems = read_vary(data, source)
+    return validate_spec_partial(variant_data(data, plan, None), source, [*errors, *problems])
 
 
 def parse_spec(text: str, filename: str) -> ExerciseSet:
@@ -116,4 +119,5 @@ def parse_spec(text: str, filename: str) -> ExerciseSet:
         ('m', 1)
     """
     data, source, errors = read_yaml(text, filename)
-    return validate_spec(data, source, errors)
+    plan, problems = read_vary(data, source)
+    return validate_spec(variant_data(data, plan, None), source, [*errors, *problems])

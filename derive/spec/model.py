@@ -23,9 +23,16 @@ LayoutName = Literal["numerator", "denominator", "mixed"]
 NotationName = Literal["bold", "arrow", "plain"]
 """Typeface of vectors and matrices; `derive.render.notation.Notation` has the same values."""
 
-KindName = Literal["derivative", "chain", "vectorize"]
-"""Exercise kinds: a derivative, a derivative through named intermediates (`let`), or an index
-expression to write in matrix form."""
+KindName = Literal["derivative", "chain", "vectorize", "shape", "select", "blanks"]
+"""Exercise kinds: a derivative, a derivative through named intermediates (`let`), an index
+expression to write in matrix form, the shape of a derivative, a select-all question whose
+options are judged against a derivative, and the blanks of a chain rule d□/d□ d□/d□."""
+
+CriterionName = Literal["value", "shape"]
+"""What makes a select option right: its value (the default) or only its shape."""
+
+MAX_DISTRACTORS = 8
+"""Most generated options a question may ask for, of each sort."""
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
@@ -35,6 +42,10 @@ ShapesField = dict[str, list[DimValue]]
 AssumeField = dict[str, str | list[str]]
 FunctionsField = dict[str, str]
 FreeField = list[str] | str
+VaryField = dict[str, list[str | int | float | dict[str, str | list[str]]]]
+
+_VARY = ("variants (derive build --variants): name -> choices; a symbol or dimension -> other "
+         "names, a constant -> numbers, layout -> layouts, assume -> mappings; prose says {name}")
 
 _CONFIG = ConfigDict(extra="forbid", frozen=True, strict=True)
 
@@ -45,7 +56,8 @@ class QuestionSpec(BaseModel):
     model_config = _CONFIG
 
     kind: KindName | None = Field(
-        None, description="derivative (default), chain (with 'let') or vectorize"
+        None, description="derivative (default), chain (with 'let'), vectorize, shape, select "
+        "or blanks"
     )
     title: str | None = Field(None, description="short title; may contain LaTeX math")
     prompt: str | None = Field(None, description="question text; may contain LaTeX math")
@@ -77,6 +89,24 @@ class QuestionSpec(BaseModel):
         None, min_length=1, max_length=2, description="1-based indices of one entry to derive"
     )
     answer: str | None = Field(None, description="the teacher's answer, in the expression language")
+    options: list[str] | None = Field(
+        None, min_length=1, max_length=12,
+        description="select: the teacher's options, expressions that may use 'let' names and "
+        "declared functions' derivatives (f_prime, grad_h, jac_g)",
+    )
+    distractors: int | None = Field(
+        None, ge=0, le=MAX_DISTRACTORS,
+        description="select: how many options to generate from classic slips; each is "
+        "well-shaped and numerically wrong",
+    )
+    ill_shaped: int | None = Field(
+        None, ge=0, le=MAX_DISTRACTORS,
+        description="select: how many generated options shape matching should eliminate",
+    )
+    criterion: CriterionName | None = Field(
+        None, description="select: 'value' (default) judges options by value, 'shape' only by "
+        "being defined and of the derivative's shape",
+    )
     name: str | None = Field(None, pattern=NAME_PATTERN, description="name of the output, e.g. 'y'")
 
 
@@ -113,6 +143,7 @@ class ExerciseSpec(QuestionSpec):
     parts: list[PartSpec] | None = Field(
         None, min_length=1, description="sub-questions (a), (b), ...; they inherit shapes etc."
     )
+    vary: VaryField | None = Field(None, description=_VARY)
 
 
 class SpecFile(BaseModel):
@@ -126,6 +157,7 @@ class SpecFile(BaseModel):
     layout: LayoutName = Field("denominator", description="default layout of derivatives")
     notation: NotationName = Field("bold", description="typeface of vectors and matrices")
     exercises: list[ExerciseSpec] = Field(min_length=1, description="the exercises, in order")
+    vary: VaryField | None = Field(None, description=_VARY + "; applies to every exercise")
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,11 +201,28 @@ class Item:
     answer_at: SourceSpot | None
     definitions: tuple[Definition, ...] = ()
     lets: tuple[str, ...] = ()
+    asked: KindName | None = None
+    """The kind asked when it is shape, select or blanks (the derivative is solved all the same)."""
+    choices: Choices | None = None
 
     @property
     def kind(self) -> KindName:
-        """'chain' when the item has definitions, else 'derivative'."""
+        """The kind asked, else 'chain' when the item has definitions, else 'derivative'."""
+        if self.asked is not None:
+            return self.asked
         return "chain" if self.definitions else "derivative"
+
+
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """What a select item asks: the teacher's options (as written, with where each starts)
+    and how many to generate."""
+
+    options: tuple[str, ...]
+    options_at: tuple[SourceSpot, ...]
+    distractors: int
+    ill_shaped: int
+    criterion: CriterionName
 
 
 @dataclass(frozen=True, slots=True)

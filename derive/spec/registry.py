@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, get_args
 
+from derive.spec.choices import check_blanks_item, check_select_item, check_shape_item
 from derive.spec.derivative import DerivativeChecker
 from derive.spec.kinds import check_index_item
 from derive.spec.model import AnyItem, KindName, LayoutName
@@ -75,6 +76,20 @@ QUESTION_KINDS: Mapping[KindName, QuestionKind] = {
             "vectorize", "an index-notation formula ('index', 'free') rewritten in matrix form",
             ("index", "free"), frozenset({"index", "free", "ranges", "name"}), frozenset(),
             _vectorize,
+        ),
+        QuestionKind(
+            "shape", "the shape of a derivative, by the layout rule and shape matching",
+            ("expr", "wrt"), _DERIVATIVE_KEYS, _DERIVATIVE_DECLARATIONS, check_shape_item,
+        ),
+        QuestionKind(
+            "select", "select all options that equal the derivative (or have its shape)",
+            ("expr", "wrt"),
+            _DERIVATIVE_KEYS | {"options", "distractors", "ill_shaped", "criterion"},
+            _DERIVATIVE_DECLARATIONS, check_select_item,
+        ),
+        QuestionKind(
+            "blanks", "the chain rule's factors d□/d□ in the layout's order, from a list of names",
+            ("expr", "wrt"), _DERIVATIVE_KEYS, _DERIVATIVE_DECLARATIONS, check_blanks_item,
         ),
     )
 }

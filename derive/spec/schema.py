@@ -20,6 +20,7 @@ from typing import Any, get_args
 from pydantic import BaseModel
 
 from derive.spec.model import (
+    CriterionName,
     ExerciseSpec,
     KindName,
     LayoutName,
@@ -37,6 +38,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "layout": get_args(LayoutName),
     "notation": get_args(NotationName),
     "kind": get_args(KindName),
+    "criterion": get_args(CriterionName),
 }
 """The accepted values of the keys that take one of a few words."""
 
@@ -102,7 +104,8 @@ class _Failure:
 def explain_validation_error(detail: Mapping[str, Any], data: object) -> SchemaProblem | None:
     """Word one pydantic error (from `ValidationError.errors()`) for people.
 
-    Returns None for errors that `validate` reports better itself (the entries of `shapes`).
+    Returns None for errors that `validate` reports better itself (the entries of `shapes` and
+    of `options`).
 
     Example:
         >>> detail = {"loc": ("layout",), "type": "literal_error", "msg": "..."}
@@ -114,8 +117,8 @@ def explain_validation_error(detail: Mapping[str, Any], data: object) -> SchemaP
     field = next((key for key in reversed(path) if isinstance(key, str)), "")
     failure = _Failure(path, value, context(path, data), field, loc, str(detail["type"]),
                        str(detail["msg"]).lower().rstrip("."))
-    if _below(path, "shapes", 2):
-        return None
+    if _below(path, "shapes", 2) or _below(path, "options", 2):
+        return None  # reported by `validate` and `choices`, which know what the entry is
     if _below(path, "assume", 2):
         entry = path[: path.index("assume", 1) + 2]
         return SchemaProblem(

@@ -238,7 +238,7 @@ INVALID = [
         "unknown-kind",
         HEAD + ("  - {id: a, kind: integral, expr: x, wrt: x}\n"),
         (
-            "ps.yaml:3:19: error: unknown kind 'integral' in exercise 'a'; expected 'derivative', 'chain' or 'vectorize'\n"
+            "ps.yaml:3:19: error: unknown kind 'integral' in exercise 'a'; expected 'derivative', 'chain', 'vectorize', 'shape', 'select' or 'blanks'\n"
             "      - {id: a, kind: integral, expr: x, wrt: x}\n"
             "                      ^^^^^^^^"
         ),
