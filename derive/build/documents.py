@@ -80,9 +80,7 @@ def render_documents(
             (exercise, [(each.item, each.derivation) for each in items])
             for exercise, items in solved.items
         ]
-        asked = {(each.item.exercise_id, each.item.label): each.asked
-                 for _, items in solved.items for each in items if each.asked is not None}
-        context = handout_context(solved.spec, pairs, source, solved.stem, asked=asked,
+        context = handout_context(solved.spec, pairs, source, solved.stem, asked=solved.asked(),
                                   student=student)
         for document in documents:
             text = render_template(env, f"{document}.{ext}.j2", context, solved.spec.file)

@@ -116,9 +116,7 @@ def set_questions(solved: SolvedSet, variant: int | None = None) -> list[ChoiceQ
                     each.derivation, [], Wanted(DEFAULT_DISTRACTORS), "value", seed)
     pairs = [(exercise, [(each.item, each.derivation) for each in items])
              for exercise, items in solved.items]
-    asked = {(each.item.exercise_id, each.item.label): each.asked
-             for _, items in solved.items for each in items if each.asked is not None}
-    context = handout_context(solved.spec, pairs, "html", solved.stem, asked=asked)
+    context = handout_context(solved.spec, pairs, "html", solved.stem, asked=solved.asked())
     questions: list[ChoiceQuestion] = []
     for (_, items), exercise in zip(solved.items, context["exercises"], strict=True):
         for each, item in zip(items, exercise["questions"], strict=True):

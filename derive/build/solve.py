@@ -54,6 +54,11 @@ class SolvedSet:
     seed: int = DERIVATION_SEED
     """The seed the generated options were drawn with (`derive build --seed` for variants)."""
 
+    def asked(self) -> dict[tuple[str, str], Asked]:
+        """The keys of the shape, select and blanks questions, by exercise id and label."""
+        return {(each.item.exercise_id, each.item.label): each.asked
+                for _, items in self.items for each in items if each.asked is not None}
+
 
 @dataclass(frozen=True, slots=True)
 class ItemOutcome:

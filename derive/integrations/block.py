@@ -74,7 +74,8 @@ class SolvedBlock:
             (exercise, [(each.item, each.derivation) for each in items])
             for exercise, items in self.solved.items
         ]
-        context = handout_context(self.solved.spec, pairs, fmt, self.solved.stem)
+        context = handout_context(self.solved.spec, pairs, fmt, self.solved.stem,
+                                  asked=self.solved.asked())
         return {**context, "show": self.show}
 
     def to_markdown(self) -> str:

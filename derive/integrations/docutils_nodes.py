@@ -1,5 +1,5 @@
-"""A block's Markdown as docutils nodes: paragraphs, bold and italic prose, inline and display
-math (docutils' `math` and `math_block`, which Sphinx renders with its math renderer).
+"""A block's Markdown as docutils nodes: paragraphs, lists, bold and italic prose, inline and
+display math (docutils' `math` and `math_block`, which Sphinx renders with its math renderer).
 
 The Markdown comes from derive's own templates, so only the constructs they write are expected;
 anything else is a bug in a template and raises `InternalError` rather than being dropped.
@@ -28,25 +28,44 @@ def markdown_to_nodes(markdown: str, docname: str) -> list[nodes.Node]:
         >>> [n.astext() for n in markdown_to_nodes("**A.** $x$\\n\\n$$\\nx^2\\n$$\\n", "p")]
         ['A. x', 'x^2']
     """
+    out, _ = _blocks(_PARSER.parse(markdown), 0, None, docname)
+    return out
+
+
+_LISTS: dict[str, type[nodes.Element]] = {
+    "bullet_list_open": nodes.bullet_list,
+    "ordered_list_open": nodes.enumerated_list,
+    "list_item_open": nodes.list_item,
+}
+
+
+def _blocks(tokens: list[Token], index: int, until: str | None,
+            docname: str) -> tuple[list[nodes.Node], int]:
+    """Block nodes from `index` up to the token `until` (a list's or item's close)."""
     out: list[nodes.Node] = []
-    tokens = _PARSER.parse(markdown)
-    index = 0
     while index < len(tokens):
         token = tokens[index]
+        if token.type == until:
+            return out, index + 1
         if token.type == "paragraph_open":
             paragraph = nodes.paragraph()
             _add_inline(paragraph, tokens[index + 1].children or [])
             out.append(paragraph)
             index += 3
-            continue
-        if token.type == "math_block":
+        elif token.type == "math_block":
             latex = token.content.strip()
             out.append(nodes.math_block(latex, latex, nowrap=False, number=None, label=None,
                                         docname=docname))
             index += 1
-            continue
-        raise InternalError(f"derive block: unexpected Markdown element '{token.type}'")
-    return out
+        elif token.type in _LISTS:
+            container = _LISTS[token.type]()
+            inner, index = _blocks(tokens, index + 1, token.type.replace("_open", "_close"),
+                                   docname)
+            container.extend(inner)
+            out.append(container)
+        else:
+            raise InternalError(f"derive block: unexpected Markdown element '{token.type}'")
+    return out, index
 
 
 def _add_inline(parent: nodes.Element, children: list[Token]) -> None:

@@ -118,7 +118,7 @@ def test_teacher_options_come_first_in_their_order(bank: str) -> None:
     quad = _questions(bank)[0]
     answers = [a.findtext("text") for a in quad.iter("answer")]
     assert len(answers) == 9  # six teacher options, two well-shaped and one ill-shaped slip
-    assert answers[0] == r"\(\left(\mathbf{A} + \mathbf{A}^\top\right) \mathbf{x}\)"
+    assert answers[0] == r"\((\mathbf{A} + \mathbf{A}^\top) \mathbf{x}\)"
     fractions = [float(a.get("fraction", "nan")) for a in quad.iter("answer")]
     assert [f > 0 for f in fractions[:6]] == [True, True, False, False, False, False]
     feedback = [a.findtext("feedback/text") or "" for a in quad.iter("answer")]
@@ -130,7 +130,8 @@ def test_prompt_text_is_escaped(bank: str) -> None:
     quad = _questions(bank)[0]
     text = quad.findtext("questiontext/text") or ""
     assert "<i>" not in text and "&lt;i&gt;pick&lt;/i&gt;" in text
-    assert "&amp;" in text and r"\(f = x^T A x\)" in text
+    # The prompt's math is set in the set's notation, transposes as \top.
+    assert "&amp;" in text and r"\(f = \mathbf{x}^\top \mathbf{A} \mathbf{x}\)" in text
     assert "<b>" not in bank.replace("&lt;b&gt;", "")
 
 

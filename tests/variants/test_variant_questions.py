@@ -170,7 +170,8 @@ def test_the_bank_holds_every_variant_in_its_exercise_category(built: Path) -> N
                      *(a.findtext("text") or "" for a in question.iter("answer"))]:
             assert each.count(r"\(") == each.count(r"\)") and "$" not in each
         if ident == "quad":
-            assert rf"\(f = x^T {choices(row)['A']} x\)" in text
+            matrix = choices(row)["A"]
+            assert rf"\(f = \mathbf{{x}}^\top \mathbf{{{matrix}}} \mathbf{{x}}\)" in text
             codes = [re.search(r"<code>(.*)</code>", a.findtext("feedback/text") or "")
                      for a in question.iter("answer")]
             chosen = [c.group(1) for c, f in zip(codes, fractions, strict=True) if c and f > 0]
