@@ -72,7 +72,7 @@ YML
 printf '# Page\n\n```derive\nexpr: x.T @ A @ x\nwrt: x\nshapes: {x: [n], A: [n, n]}\n```\n' \
     > docs/index.md
 "$work/venv-docs/bin/mkdocs" build --strict -q -d out || fail "mkdocs build of a derive block"
-grep -q 'boxed{\\left(\\mathbf{A} + \\mathbf{A}^\\top\\right) \\mathbf{x}}' out/index.html \
+grep -q 'boxed{(\\mathbf{A} + \\mathbf{A}^\\top) \\mathbf{x}}' out/index.html \
     || fail "the MkDocs page lacks the verified answer"
 printf '```derive\nexpr: x.T @ y\nwrt: x\nshapes: {x: [n], y: [m]}\n```\n' > docs/bad.md
 if "$work/venv-docs/bin/mkdocs" build --strict -q -d out > bad.txt 2>&1; then
@@ -86,7 +86,7 @@ printf 'extensions = ["myst_parser", "derive.sphinx"]\nproject = "wheel check"\n
 printf '# Page\n\n```{derive}\nexpr: x.T @ A @ x\nwrt: x\nshapes: {x: [n], A: [n, n]}\n```\n' \
     > index.md
 "$work/venv-docs/bin/sphinx-build" -W -q -b html . out || fail "sphinx-build of a derive block"
-grep -q 'boxed{\\left(\\mathbf{A} + \\mathbf{A}^\\top\\right) \\mathbf{x}}' out/index.html \
+grep -q 'boxed{(\\mathbf{A} + \\mathbf{A}^\\top) \\mathbf{x}}' out/index.html \
     || fail "the Sphinx page lacks the verified answer"
 
 "$work/venv-docs/bin/python" - <<'PY'
