@@ -100,6 +100,10 @@ def check_answer(derivation: Derivation, answer: Expr) -> AnswerCheck:
                 given = evaluate(answer, point.values, point.sizes)
             except np.linalg.LinAlgError:
                 return AnswerCheck(False, expected, "the answer inverts a singular matrix")
+        if given.shape != right.shape and derivation.compact_repeated is not None and (
+            _broadcasts(right.shape, given.shape)
+        ):
+            right = np.broadcast_to(right, given.shape)  # 1ₘ vᵀ: the kept row written m times
         if given.shape != right.shape:
             if given.shape == (1, 1) and given.item() == 0 and not np.any(right):
                 continue  # a zero derivative answered with the scalar 0
@@ -111,6 +115,10 @@ def check_answer(derivation: Derivation, answer: Expr) -> AnswerCheck:
     return AnswerCheck(True, expected, "")
 
 
+def _broadcasts(kept: tuple[int, ...], full: tuple[int, ...]) -> bool:
+    return (kept[0] == 1 and kept[1] == full[1]) or (kept[1] == 1 and kept[0] == full[0])
+
+
 def _shape_mismatch(derivation: Derivation, target: Expr, answer: Expr) -> str | None:
     """Why the answer's shape is not the derivative's (naming a layout slip), or None."""
     problem = derivation.problem
@@ -119,7 +127,7 @@ def _shape_mismatch(derivation: Derivation, target: Expr, answer: Expr) -> str |
     except ShapeError as error:
         return f"the answer is not well formed: {error.message}"
     right = infer_shape(target, problem.shapes)
-    if given == right or given == SCALAR:
+    if given == right or given == SCALAR or given == derivation.compact_repeated:
         return None  # a scalar answer may be the 0 of a zero derivative: the values decide
     layout = derivation.layout.value
     reason = (f"the answer is {format_shape(given)} but the derivative is {format_shape(right)} "

@@ -237,8 +237,10 @@ def _compact(
         return None
     row = remaining[0] if remaining else None
     col = remaining[1] if len(remaining) == 2 else None
+    repeated = None
     if row is not None and col is not None and (row in mentioned) != (col in mentioned):
         # Rows (or columns) of G that repeat: the notes keep one, in its place (d(Xv)/dX = vᵀ).
+        repeated = (space.dim(row), space.dim(col))
         row, col = (row, None) if row in mentioned else (None, col)
         remaining = tuple(i for i in (row, col) if i is not None)
     try:
@@ -247,7 +249,7 @@ def _compact(
         return None
     compact = shaped(textbook_form(matrix_terms, problem.shapes, symmetric),
                      space.dim(row) if row else 1, space.dim(col) if col else 1)
-    return Compact(compact, remaining, tuple(pairs))
+    return Compact(compact, remaining, tuple(pairs), repeated)
 
 
 def _shared_delta(poly: Poly, out: set[str | None], var: set[str | None]) -> tuple[str, str] | None:
@@ -303,6 +305,7 @@ def to_derivation(work: Work, steps: tuple[Step, ...]) -> Derivation:
         result=work.result,
         shape=result_shape(work),
         compact=work.compact.expr if work.compact is not None else None,
+        compact_repeated=work.compact.repeated if work.compact is not None else None,
         steps=steps,
         verification=work.verification,
     )

@@ -186,3 +186,6 @@ class Derivation:
     steps: tuple[Step, ...]
     verification: Verification
     chain: ChainInfo | None = None
+    compact_repeated: tuple[Dim, Dim] | None = None
+    """The shape of the compact form with its repeated rows or columns written out (1ₘ vᵀ for
+    vᵀ), which a teacher's answer may also have."""

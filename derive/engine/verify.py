@@ -123,6 +123,8 @@ class Compact(NamedTuple):
     expr: Expr
     indices: tuple[str, ...]
     pairs: tuple[tuple[str, str], ...]
+    repeated: tuple[Dim, Dim] | None = None
+    """The shape G has with its repeated rows or columns written out, when one copy was kept."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +236,7 @@ def _forms(
             return None, expected
         forms.append(derived)
     if compact is not None:
-        compact_expr, kept, pairs = compact
+        compact_expr, kept, pairs = compact.expr, compact.indices, compact.pairs
         diagonal, order = _diagonal(named, indices, pairs)
         # G may drop axes it does not depend on: broadcast it along them.
         axes_shape = tuple(n if i in kept else 1 for i, n in zip(order, diagonal.shape,
