@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from derive.engine.chain import ChainWork
 from derive.engine.explain import check_prose
-from derive.engine.solve import arrangement_for
+from derive.engine.solve import arrangement_for, tensor_shape
 from derive.engine.steps import (
     ChainInfo,
     ChainSum,
@@ -177,7 +177,7 @@ def explain_chain(work: ChainWork) -> Derivation:
     if arrangement is not None:
         shape: tuple[Dim, ...] = tuple(work.space.dim(i) if i else 1 for i in arrangement)
     else:
-        shape = tuple(work.space.dim(i) for i in work.out_indices + work.var_indices if i)
+        shape = tensor_shape(work.space, work.out_indices, work.var_indices, work.layout)
     indices = tuple(i for i in work.out_indices + work.var_indices if i is not None)
     info = ChainInfo(
         tuple((d.name, d.expr) for d in work.definitions),

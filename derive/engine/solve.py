@@ -286,9 +286,15 @@ def result_shape(work: Work) -> tuple[Dim, ...]:
             work.space.dim(row) if row else 1,
             work.space.dim(col) if col else 1,
         )
-    out = [work.space.dim(i) for i in work.out_indices if i is not None]
-    var = [work.space.dim(i) for i in work.var_indices if i is not None]
-    return tuple(var + out) if work.layout is Layout.DENOMINATOR else tuple(out + var)
+    return tensor_shape(work.space, work.out_indices, work.var_indices, work.layout)
+
+
+def tensor_shape(space: IndexSpace, out_indices: tuple[str | None, str | None],
+                 var_indices: tuple[str | None, str | None], layout: Layout) -> tuple[Dim, ...]:
+    """The axes of a 3- or 4-axis derivative: the variable's first in denominator layout."""
+    out = [space.dim(i) for i in out_indices if i is not None]
+    var = [space.dim(i) for i in var_indices if i is not None]
+    return tuple(var + out) if layout is Layout.DENOMINATOR else tuple(out + var)
 
 
 def to_derivation(work: Work, steps: tuple[Step, ...]) -> Derivation:
