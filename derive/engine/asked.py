@@ -194,8 +194,10 @@ def judge_options(
     shortfall = wanted.well_shaped + wanted.ill_shaped - len(generated)
     if not judged:
         # Without teacher options the verified answer is one of the options, at a place drawn
-        # from the seed, so that a printed handout does not give it away by its position.
-        generated.insert(random.Random(choosing.seed).randrange(len(generated) + 1), verified)
+        # from the seed and the answer itself, so that neither a printed handout nor its
+        # variants (whose answers differ by their symbols) give it away by its position.
+        place = random.Random(f"{choosing.seed}:{verified.text}").randrange(len(generated) + 1)
+        generated.insert(place, verified)
     return SelectKey((*judged, *generated), len(judged), choosing.criterion, shortfall)
 
 
