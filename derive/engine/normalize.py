@@ -23,12 +23,12 @@ from derive.expr.nodes import (
     Mul,
     Neg,
     Number,
-    Ones,
     Pow,
     Sub,
     Symbol,
     Transpose,
     children,
+    ones_of_shape,
 )
 from derive.expr.shapes import Shape, ShapeMemo, infer_shape, is_scalar
 
@@ -58,14 +58,8 @@ class Rewriter:
     def broadcast(self, expr: Expr, shape: Shape) -> Expr:
         """`expr` with `shape`: a scalar that a sum cancelled down to ((1 - σ) + σ = 1) times
         the ones of that shape."""
-        rows, cols = shape
-        if (rows, cols) == (1, 1) or not self.scalar(expr):
-            return expr
-        if cols == 1:
-            return self.mul(expr, Ones(rows))
-        if rows == 1:
-            return self.mul(expr, Transpose(Ones(cols)))
-        return self.mul(expr, MatMul(Ones(rows), Transpose(Ones(cols))))
+        ones = ones_of_shape(*shape)
+        return expr if ones is None or not self.scalar(expr) else self.mul(expr, ones)
 
     def shape(self, expr: Expr) -> Shape:
         return infer_shape(expr, self.shapes, memo=self.memo)

@@ -19,7 +19,7 @@ from derive.engine.sums import remove_sums
 from derive.engine.textbook import textbook_form
 from derive.engine.verify import Axes, Claims, Compact, check
 from derive.errors import UnsupportedError, VerificationError
-from derive.expr.nodes import Dim, Expr, MatMul, Mul, Number, Ones, Symbol, Transpose
+from derive.expr.nodes import Dim, Expr, Mul, Number, Symbol, ones_of_shape
 from derive.expr.terms import (
     Delta,
     IndexSpace,
@@ -188,13 +188,8 @@ def shaped(result: Expr, rows: Dim, cols: Dim) -> Expr:
 def zero_of_shape(rows: Dim, cols: Dim) -> Expr:
     """The zero matrix of a shape, written so that it parses back with that shape."""
     zero = Number(Fraction(0))
-    if rows == 1 and cols == 1:
-        return zero
-    if cols == 1:
-        return Mul(zero, Ones(rows))
-    if rows == 1:
-        return Mul(zero, Transpose(Ones(cols)))
-    return Mul(zero, MatMul(Ones(rows), Transpose(Ones(cols))))
+    ones = ones_of_shape(rows, cols)
+    return zero if ones is None else Mul(zero, ones)
 
 
 def _axes(out: tuple[str | None, str | None], var: tuple[str | None, str | None]) -> Axes:

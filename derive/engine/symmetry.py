@@ -29,6 +29,7 @@ from derive.expr.nodes import (
     Sub,
     Symbol,
     Transpose,
+    matmul_factors,
 )
 from derive.expr.shapes import Shape
 
@@ -61,7 +62,7 @@ def is_symmetric(
         case Add(left=left, right=right):
             return (check(left) and check(right)) or transpose(left) == right
         case MatMul():
-            return _palindrome(_chain(expr), check, transpose)
+            return _palindrome(matmul_factors(expr), check, transpose)
     parts = _parts(expr)
     return parts is not None and all(
         shape_of(part) == (1, 1) or check(part) for part in parts
@@ -94,8 +95,3 @@ def _palindrome(
             return False
     return count % 2 == 0 or check(chain[count // 2])
 
-
-def _chain(expr: Expr) -> list[Expr]:
-    if isinstance(expr, MatMul):
-        return _chain(expr.left) + _chain(expr.right)
-    return [expr]

@@ -28,6 +28,8 @@ from derive.expr.nodes import (
     Pow,
     Sub,
     Transpose,
+    matmul_factors,
+    matmul_of,
 )
 from derive.expr.shapes import Shape
 from derive.expr.unparse import unparse
@@ -91,19 +93,6 @@ def _canonical(expr: Expr) -> Expr:
     return expr
 
 
-def _chain(expr: Expr) -> list[Expr]:
-    if isinstance(expr, MatMul):
-        return _chain(expr.left) + _chain(expr.right)
-    return [expr]
-
-
-def _product(chain: list[Expr]) -> Expr:
-    result = chain[0]
-    for item in chain[1:]:
-        result = MatMul(result, item)
-    return result
-
-
 def factor_common(terms: list[MatrixTerm], rewriter: Rewriter) -> Expr | None:
     """Pull out a factor shared on the right (or left) by every term, when there is one (and
     the rest of every term has one shape: sᵀ V a broadcast against V a shares no factor)."""
@@ -111,7 +100,7 @@ def factor_common(terms: list[MatrixTerm], rewriter: Rewriter) -> Expr | None:
         return None
     if len({rewriter.shape(t.matrix) for t in terms if t.matrix is not None}) > 1:
         return None
-    chains = [_chain(t.matrix) for t in terms if t.matrix is not None]
+    chains = [matmul_factors(t.matrix) for t in terms if t.matrix is not None]
     if any(len(c) < 2 for c in chains):
         return None
     for side in (-1, 0):
@@ -121,7 +110,7 @@ def factor_common(terms: list[MatrixTerm], rewriter: Rewriter) -> Expr | None:
             inner = simplest_sum(
                 rewriter,
                 collect([
-                    MatrixTerm(t.coeff, t.scalars, _product(r))
+                    MatrixTerm(t.coeff, t.scalars, matmul_of(r))
                     for t, r in zip(terms, rests, strict=True)
                 ])
             )
@@ -153,7 +142,7 @@ def textbook_form(
         '2 * (A @ x)'
     """
     rewriter = Rewriter(shapes, symmetric)
-    result = refine(_collected(terms, rewriter), shapes, symmetric)
+    result = _rewritten(_collected(terms, rewriter), rewriter)
     return rewriter.broadcast(result, rewriter.shape(build_sum(terms))) if terms else result
 
 
@@ -223,7 +212,11 @@ def _ones_as_scalars(terms: list[MatrixTerm]) -> list[MatrixTerm]:
 
 def refine(expr: Expr, shapes: Mapping[str, Shape], symmetric: frozenset[str]) -> Expr:
     """The textbook rules once more over a finished form (after intermediates were named)."""
-    rewriter = Rewriter(shapes, symmetric)
+    return _rewritten(expr, Rewriter(shapes, symmetric))
+
+
+def _rewritten(expr: Expr, rewriter: Rewriter) -> Expr:
+    """`expr` through the rule table, with one rewriter (and its shape memo) throughout."""
 
     def collect_sum(part: Expr) -> Expr:
         return _collected(_sum_terms(part, Fraction(1)), rewriter)

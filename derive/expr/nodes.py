@@ -187,6 +187,38 @@ def with_children(expr: Expr, parts: tuple[Expr, ...]) -> Expr:
     return expr
 
 
+def matmul_factors(expr: Expr) -> list[Expr]:
+    """The factors of a matrix product, left to right, however it is parenthesized."""
+    factors: list[Expr] = []
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, MatMul):
+            stack.extend((node.right, node.left))
+        else:
+            factors.append(node)
+    return factors
+
+
+def matmul_of(factors: list[Expr]) -> Expr:
+    """The matrix product of `factors`, left-associated (the inverse of `matmul_factors`)."""
+    result = factors[0]
+    for factor in factors[1:]:
+        result = MatMul(result, factor)
+    return result
+
+
+def ones_of_shape(rows: Dim, cols: Dim) -> Expr | None:
+    """The all-ones array of a shape (1ₙ, 1ₙᵀ or 1ₘ 1ₙᵀ); None for a scalar."""
+    if rows == 1 and cols == 1:
+        return None
+    if cols == 1:
+        return Ones(rows)
+    if rows == 1:
+        return Transpose(Ones(cols))
+    return MatMul(Ones(rows), Transpose(Ones(cols)))
+
+
 def extent(expr: Expr) -> Span:
     """The span of the whole sub-expression (binary nodes' own spans mark only the operator)."""
     match expr:

@@ -8,11 +8,8 @@ from fractions import Fraction
 
 from derive.engine.normalize import hadamard_factors
 from derive.engine.rules.context import (
-    ONE,
     RuleContext,
-    broadcast_like,
-    factors_of,
-    matmul_all,
+    entrywise_product,
     product_without,
     quotient_factors,
     rewrite,
@@ -31,6 +28,8 @@ from derive.expr.nodes import (
     Pow,
     Sub,
     Transpose,
+    matmul_factors,
+    matmul_of,
     with_children,
 )
 
@@ -39,11 +38,11 @@ def collect_sum(expr: Expr, ctx: RuleContext) -> Expr | None:
     """Like terms of a sum collected; Aᵀ + Bᵀ = (A + B)ᵀ when that collects."""
     match expr:
         case Add(left=Transpose(operand=a), right=Transpose(operand=b)):
-            return ctx.rewriter.transpose(broadcast_like(ctx.collect(Add(a, b)), a, ctx))
+            return ctx.rewriter.transpose(ctx.collect(Add(a, b)))
         case Sub(left=Transpose(operand=a), right=Transpose(operand=b)):
-            return ctx.rewriter.transpose(broadcast_like(ctx.collect(Sub(a, b)), a, ctx))
+            return ctx.rewriter.transpose(ctx.collect(Sub(a, b)))
         case Add() | Sub() | Neg():
-            return broadcast_like(ctx.collect(expr), expr, ctx)
+            return ctx.collect(expr)
     return None
 
 
@@ -169,15 +168,15 @@ def common_factor(expr: Expr, ctx: RuleContext) -> Expr | None:
     if shared is not None:
         rests = [product_without(factors, shared, ctx) for factors in entrywise]
         inner = signed_sum([sign for sign, _ in terms], rests)
-        return ctx.rewriter.mul(shared, broadcast_like(ctx.collect(inner), expr, ctx))
-    chains = [factors_of(term) for _, term in terms]
+        return ctx.rewriter.mul(shared, ctx.collect(inner))
+    chains = [matmul_factors(term) for _, term in terms]
     if any(len(chain) < 2 for chain in chains) or len(
         {ctx.rewriter.shape(term) for _, term in terms}
     ) > 1:
         return None  # a scalar term broadcast against an array shares no matrix factor
     for side in (0, -1):
         if all(chain[side] == chains[0][side] for chain in chains[1:]):
-            rests = [matmul_all(chain[1:] if side == 0 else chain[:-1]) for chain in chains]
+            rests = [matmul_of(chain[1:] if side == 0 else chain[:-1]) for chain in chains]
             inner = ctx.collect(signed_sum([sign for sign, _ in terms], rests))
             if side == 0:
                 return ctx.rewriter.matmul(chains[0][0], inner)
@@ -198,9 +197,9 @@ def expand(expr: Expr, ctx: RuleContext) -> Expr | None:
         signed(expr)
     ):
         return None
-    products = [product_without([ONE, *factors], ONE, ctx) for _, factors in monomials]
+    products = [entrywise_product(factors, ctx) for _, factors in monomials]
     inner = signed_sum([sign for sign, _ in monomials], products)
-    return broadcast_like(ctx.collect(inner), expr, ctx)
+    return ctx.collect(inner)
 
 
 def _monomials(expr: Expr) -> list[tuple[int, list[Expr]]] | None:
@@ -245,7 +244,7 @@ def cancel_into(expr: Expr, ctx: RuleContext) -> Expr | None:
                 piece = ctx.rewriter.mul(other, piece)
             signs.append(sign)
             pieces.append(rewrite(piece, ctx))
-        return rewrite(broadcast_like(ctx.collect(signed_sum(signs, pieces)), expr, ctx), ctx)
+        return rewrite(ctx.collect(signed_sum(signs, pieces)), ctx)
     return None
 
 
@@ -253,9 +252,9 @@ def negated_difference(expr: Expr, ctx: RuleContext) -> Expr | None:
     """-(L (a - b) R) = L (b - a) R: the minus sign goes into a difference in the product."""
     if not isinstance(expr, Neg):
         return None
-    chain = factors_of(expr.operand)
+    chain = matmul_factors(expr.operand)
     for position, item in enumerate(chain):
         if isinstance(item, Sub):
             swapped = [*chain[:position], Sub(item.right, item.left), *chain[position + 1 :]]
-            return matmul_all(swapped)
+            return matmul_of(swapped)
     return None

@@ -9,17 +9,17 @@ loop. Every answer is checked numerically afterwards as well.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from derive.engine.cost import Cost, cost
-from derive.engine.normalize import Rewriter, hadamard_factors
+from derive.engine.normalize import ONE, Rewriter, hadamard_factors
+from derive.errors import ShapeError
 from derive.expr.nodes import (
     Add,
     Div,
     Expr,
-    MatMul,
     Neg,
     Number,
     Pow,
@@ -56,7 +56,8 @@ def rewrite(expr: Expr, ctx: RuleContext) -> Expr:
 
     Terminates: children are rewritten first (structural recursion), and a node is rewritten
     again only after a rule strictly lowered its cost, which a tuple of naturals can do only
-    finitely often.
+    finitely often. A proposal keeps the node's shape: a sum that cancelled to a constant
+    ((1 - σ) + σ = 1) is broadcast back to it, and one of another shape is not taken.
     """
     parts = children(expr)
     if parts:
@@ -67,13 +68,21 @@ def rewrite(expr: Expr, ctx: RuleContext) -> Expr:
     for rule in ctx.rules:
         proposed = rule.propose(expr, ctx)
         if proposed is not None and cost(proposed, ctx.costs) < current:
-            return rewrite(proposed, ctx)
+            shaped = _shaped_like(proposed, expr, ctx)
+            if shaped is not None:
+                return rewrite(shaped, ctx)
     return expr
 
 
-def broadcast_like(collected: Expr, original: Expr, ctx: RuleContext) -> Expr:
-    """`collected` with the shape of `original` (a sum may cancel down to a scalar)."""
-    return ctx.rewriter.broadcast(collected, ctx.rewriter.shape(original))
+def _shaped_like(proposed: Expr, expr: Expr, ctx: RuleContext) -> Expr | None:
+    """`proposed` with the shape of `expr`, or None when it cannot have it."""
+    try:
+        shape, wanted = ctx.rewriter.shape(proposed), ctx.rewriter.shape(expr)
+    except ShapeError:
+        return None
+    if shape == wanted:
+        return proposed
+    return ctx.rewriter.broadcast(proposed, wanted) if shape == (1, 1) else None
 
 
 def quotient_factors(expr: Expr) -> list[Expr]:
@@ -86,27 +95,6 @@ def quotient_factors(expr: Expr) -> list[Expr]:
         else:
             factors.append(factor)
     return factors
-
-
-def factors_of(expr: Expr) -> list[Expr]:
-    """The factors of a matrix product, left to right."""
-    factors: list[Expr] = []
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, MatMul):
-            stack.extend((node.right, node.left))
-        else:
-            factors.append(node)
-    return factors
-
-
-def matmul_all(chain: list[Expr]) -> Expr:
-    """The matrix product of `chain`, left-associated."""
-    result = chain[0]
-    for item in chain[1:]:
-        result = MatMul(result, item)
-    return result
 
 
 def signed(expr: Expr) -> list[tuple[int, Expr]]:
@@ -127,16 +115,19 @@ def signed_sum(signs: list[int], terms: list[Expr]) -> Expr:
     return total
 
 
-def product_without(factors: list[Expr], shared: Expr, ctx: RuleContext) -> Expr:
-    """The entrywise product of `factors` with one `shared` taken out (1 when none is left)."""
-    rest = list(factors)
-    rest.remove(shared)
-    if not rest:
-        return Number(Fraction(1))
-    product = rest[0]
-    for factor in rest[1:]:
+def entrywise_product(factors: Sequence[Expr], ctx: RuleContext) -> Expr:
+    """The entrywise product of `factors`, normalized as it is built (1 when there are none)."""
+    if not factors:
+        return ONE
+    product = factors[0]
+    for factor in factors[1:]:
         product = ctx.rewriter.mul(product, factor)
     return product
 
 
-ONE = Number(Fraction(1))
+def product_without(factors: list[Expr], shared: Expr, ctx: RuleContext) -> Expr:
+    """The entrywise product of `factors` with one `shared` taken out (1 when none is left)."""
+    rest = list(factors)
+    rest.remove(shared)
+    return entrywise_product(rest, ctx)
+

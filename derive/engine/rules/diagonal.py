@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from derive.engine.normalize import hadamard_factors
-from derive.engine.rules.context import RuleContext, factors_of, matmul_all
+from derive.engine.rules.context import RuleContext, entrywise_product
 from derive.expr.nodes import (
     Add,
     Call,
@@ -19,6 +19,8 @@ from derive.expr.nodes import (
     Sub,
     Symbol,
     Transpose,
+    matmul_factors,
+    matmul_of,
     with_children,
 )
 
@@ -36,9 +38,7 @@ def diagonal_forms(expr: Expr, ctx: RuleContext) -> Expr | None:
         case Call(func="diag", args=(v,)) if (whole := _diagonal_source(v, ctx)) is not None:
             return ctx.rewriter.mul(whole, Identity(ctx.rewriter.size(v)))
         case MatMul(left=MatMul(left=Call(func="diag", args=(u,)), right=middle),
-                    right=Call(func="diag", args=(v,))) if not isinstance(
-            middle, Symbol | Transpose
-        ):
+                    right=Call(func="diag", args=(v,))) if not _named(middle):
             # A named matrix keeps diag(u) A diag(v) (rows and columns scaled, as the notes
             # write it); a computed one reads shorter as (u vᵀ) ⊙ M.
             outer = ctx.rewriter.matmul(u, ctx.rewriter.transpose(v))
@@ -50,6 +50,12 @@ def diagonal_forms(expr: Expr, ctx: RuleContext) -> Expr | None:
     return None
 
 
+def _named(matrix: Expr) -> bool:
+    """A symbol or its transpose (A, Aᵀ), not a computed matrix."""
+    return isinstance(matrix, Symbol) or (
+        isinstance(matrix, Transpose) and isinstance(matrix.operand, Symbol))
+
+
 def _diagonal_source(v: Expr, ctx: RuleContext) -> Expr | None:
     """A matrix A with v = (A ⊙ I) 1, i.e. vᵢ = Aᵢᵢ, when v is built from such diagonals."""
     match v:
@@ -58,10 +64,7 @@ def _diagonal_source(v: Expr, ctx: RuleContext) -> Expr | None:
             kept = [f for f in factors if not isinstance(f, Identity)]
             if len(kept) == len(factors) or not kept:
                 return None
-            whole: Expr = kept[0]
-            for factor in kept[1:]:
-                whole = ctx.rewriter.mul(whole, factor)
-            return whole
+            return entrywise_product(kept, ctx)
         case Mul(left=left, right=right) | Add(left=left, right=right) | Sub(
             left=left, right=right
         ):
@@ -145,12 +148,12 @@ def masked_diagonal(expr: Expr, ctx: RuleContext) -> Expr | None:
     match expr:
         case MatMul(left=matrix, right=Ones()) if is_diagonal(matrix):
             return diagonal_entries(matrix, ctx)
-        case MatMul() if len(chain := factors_of(expr)) > 2 and isinstance(chain[-1], Ones) and (
-            is_diagonal(matmul_all(chain[-3:-1]))
-        ):
-            entries = diagonal_entries(matmul_all(chain[-3:-1]), ctx)
+        case MatMul() if len(chain := matmul_factors(expr)) > 2 and isinstance(
+            chain[-1], Ones
+        ) and is_diagonal(matmul_of(chain[-3:-1])):
+            entries = diagonal_entries(matmul_of(chain[-3:-1]), ctx)
             return None if entries is None else ctx.rewriter.matmul(
-                matmul_all(chain[:-3]), entries)
+                matmul_of(chain[:-3]), entries)
         case Pow(base=Identity() as identity, exponent=Number(value=value)) if value > 0:
             return identity
         case Mul():
@@ -161,8 +164,6 @@ def masked_diagonal(expr: Expr, ctx: RuleContext) -> Expr | None:
                 return None
             if masks and not any(is_diagonal(f) for f in others):
                 others.append(masks[0])
-            kept: Expr = others[0]
-            for factor in others[1:]:
-                kept = ctx.rewriter.mul(kept, factor)
+            kept = entrywise_product(others, ctx)
             return kept if ctx.rewriter.shape(kept) == ctx.rewriter.shape(expr) else None
     return None

@@ -6,6 +6,7 @@ from fractions import Fraction
 
 from derive.engine.rules.context import (
     RuleContext,
+    entrywise_product,
     quotient_factors,
     rewrite,
 )
@@ -60,10 +61,7 @@ def _sigmoid_or_softmax(expr: Expr, ctx: RuleContext) -> Expr | None:
             inverse = Pow(denominator, Number(Fraction(-1)))
             if inverse in factors:
                 rest = [f for f in factors if f is not factor and f != inverse]
-                result: Expr = Call(name, (z,))
-                for other in rest:
-                    result = ctx.rewriter.mul(result, other)
-                return result
+                return entrywise_product([Call(name, (z,)), *rest], ctx)
     return None
 
 

@@ -7,11 +7,11 @@ from fractions import Fraction
 
 from derive.engine.rules.context import (
     RuleContext,
-    factors_of,
-    matmul_all,
+    entrywise_product,
     quotient_factors,
     rewrite,
     signed,
+    signed_sum,
 )
 from derive.expr.nodes import (
     Add,
@@ -20,11 +20,12 @@ from derive.expr.nodes import (
     Expr,
     MatMul,
     Mul,
-    Neg,
     Number,
     Pow,
     Sub,
     Transpose,
+    matmul_factors,
+    matmul_of,
 )
 
 
@@ -37,7 +38,7 @@ def reciprocal_sum(expr: Expr, ctx: RuleContext) -> Expr | None:
     """uᵀ (w / u) = Σ w: the entries of u cancel one by one (also inside a longer product)."""
     if not isinstance(expr, MatMul):
         return None
-    chain = factors_of(expr)
+    chain = matmul_factors(expr)
     for position in range(len(chain) - 1):
         row, product = chain[position], chain[position + 1]
         if not (isinstance(row, Transpose) and isinstance(product, Mul | Div)):
@@ -47,15 +48,12 @@ def reciprocal_sum(expr: Expr, ctx: RuleContext) -> Expr | None:
         rest = [f for f in factors if f != inverse]
         if inverse not in factors or not rest:
             continue
-        kept = rest[0]
-        for other in rest[1:]:
-            kept = ctx.rewriter.mul(kept, other)
-        total: Expr = Call("sum", (kept,))
+        total: Expr = Call("sum", (entrywise_product(rest, ctx),))
         before, after = chain[:position], chain[position + 2 :]
         if after:
-            total = ctx.rewriter.mul(total, matmul_all(after))
+            total = ctx.rewriter.mul(total, matmul_of(after))
         if before:
-            total = ctx.rewriter.mul(total, matmul_all(before))
+            total = ctx.rewriter.mul(total, matmul_of(before))
         return total
     return None
 
@@ -65,31 +63,26 @@ def distribute(expr: Expr, ctx: RuleContext) -> Expr | None:
     pieces simplify (the driver compares costs)."""
     if not isinstance(expr, MatMul):
         return None
-    chain = factors_of(expr)
+    chain = matmul_factors(expr)
     for position, total in enumerate(chain):
-        if not isinstance(total, Add | Sub):
-            continue
+        if not isinstance(total, Add | Sub) or any(
+            ctx.rewriter.scalar(term) for _, term in signed(total)
+        ):
+            continue  # a scalar term of an array sum (1 - t) is broadcast: no product of its own
         before, after = chain[:position], chain[position + 1 :]
         if after:
-            pieces = [(sign, ctx.rewriter.matmul(term, matmul_all(after)))
+            pieces = [(sign, ctx.rewriter.matmul(term, matmul_of(after)))
                       for sign, term in signed(total)]
             outer = before
         elif before:
-            pieces = [(sign, ctx.rewriter.matmul(matmul_all(before), term))
+            pieces = [(sign, ctx.rewriter.matmul(matmul_of(before), term))
                       for sign, term in signed(total)]
             outer = []
         else:
             continue
-        result: Expr | None = None
-        for sign, piece in pieces:
-            simpler = rewrite(piece, ctx)
-            if result is None:
-                result = simpler if sign > 0 else Neg(simpler)
-            else:
-                result = Add(result, simpler) if sign > 0 else Sub(result, simpler)
-        assert result is not None
-        collected = ctx.collect(result)
-        return ctx.rewriter.matmul(matmul_all(outer), collected) if outer else collected
+        collected = ctx.collect(signed_sum([sign for sign, _ in pieces],
+                                           [rewrite(piece, ctx) for _, piece in pieces]))
+        return ctx.rewriter.matmul(matmul_of(outer), collected) if outer else collected
     return None
 
 
@@ -98,14 +91,14 @@ def inverse_of_product(expr: Expr, ctx: RuleContext) -> Expr | None:
     for d det(A X B)/dX)."""
     if not isinstance(expr, MatMul):
         return None
-    chain = factors_of(expr)
+    chain = matmul_factors(expr)
     for position, item in enumerate(chain):
         inner, transposed = item, False
         if isinstance(inner, Transpose):
             inner, transposed = inner.operand, True
         if not (isinstance(inner, Call) and inner.func == "inv"):
             continue
-        factors = factors_of(inner.args[0])
+        factors = matmul_factors(inner.args[0])
         if len(factors) < 2 or any(not _square(f, ctx) for f in factors):
             continue
         expanded: Expr = Call("inv", (factors[-1],))
