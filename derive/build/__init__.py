@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from msgspec import Struct
 
 from derive.build.code import code_document
 from derive.build.documents import DOCUMENTS, FORMATS, Document, compile_pdfs, render_documents
@@ -39,8 +40,7 @@ PROGRESS_MIN_ITEMS = 4
 """Sets with more items than this report their progress (when a progress callback is given)."""
 
 
-@dataclass(frozen=True, slots=True)
-class SpecFile:
+class SpecFile(Struct, frozen=True):
     """An exercise file to build, and the stem its outputs are named by."""
 
     path: Path
@@ -84,8 +84,7 @@ def spec_files(paths: Sequence[Path]) -> list[SpecFile]:
     return files
 
 
-@dataclass(frozen=True, slots=True)
-class BuildOptions:
+class BuildOptions(Struct, frozen=True):
     """What `derive build` makes and where."""
 
     out: Path
@@ -100,8 +99,7 @@ class BuildOptions:
     variant_progress: Progress | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class BuildReport:
+class BuildReport(Struct, frozen=True):
     """What a build wrote: the files (relative to the output folder) and the sets."""
 
     written: tuple[PurePosixPath, ...]
@@ -209,8 +207,7 @@ def _load_and_solve(
     return solved
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(Struct, frozen=True):
     """One line of `derive check`: a question's outcome ('ok', 'wrong' or 'error')."""
 
     status: str
@@ -218,8 +215,7 @@ class Verdict:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class CheckReport:
+class CheckReport(Struct, frozen=True):
     """Every question's verdict, file by file, in source order."""
 
     verdicts: tuple[Verdict, ...]

@@ -11,8 +11,9 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from msgspec import Struct
 
 from derive.build.solve import SolvedSet, where
 from derive.errors import DeriveError, PdfError, Span
@@ -32,8 +33,7 @@ _EXERCISE_MARK = re.compile(r"^% exercise: (\S+)$")
 _TEX_LINE = re.compile(r"'l\.(\d+)")
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(Struct, frozen=True):
     """One rendered document: where it goes (relative to the output folder) and its text.
 
     For 'pdf' the text is the LaTeX source to compile.

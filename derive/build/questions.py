@@ -15,8 +15,9 @@ from __future__ import annotations
 import html
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from derive.build.solve import SolvedItem, SolvedSet, where
 from derive.engine.asked import (
@@ -53,8 +54,7 @@ MAX_ORDERS = 6
 """Most orders of the factors offered for a blanks question."""
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(Struct, frozen=True):
     """One answer of a question: its HTML, its grade in percent and the feedback on it."""
 
     html: str
@@ -67,8 +67,7 @@ class Choice:
         return self.fraction > 0
 
 
-@dataclass(frozen=True, slots=True)
-class ChoiceQuestion:
+class ChoiceQuestion(Struct, frozen=True):
     """A multiple-choice question with its worked solution, ready for any exporter."""
 
     exercise_id: str
@@ -134,8 +133,7 @@ def set_questions(solved: SolvedSet, variant: int | None = None) -> list[ChoiceQ
     return questions
 
 
-@dataclass(frozen=True, slots=True)
-class _Where:
+class _Where(Struct, frozen=True):
     """The question's name in messages, and whether one choice only may be picked."""
 
     placed: str

@@ -9,8 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from derive.errors import DeriveError, Span
 
@@ -26,8 +27,7 @@ SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-@dataclass(frozen=True, slots=True)
-class Student:
+class Student(Struct, frozen=True):
     """One row of a roster: the name on the handout and the folder's name (None: numbered)."""
 
     name: str

@@ -8,7 +8,8 @@ file:line:col and the exercise id.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from derive.engine import DEFAULT_SEED as DEFAULT_EXERCISE_SEED
 from derive.engine import Layout, derive_exercise
@@ -32,8 +33,7 @@ Solved = Derivation | Vectorized
 DERIVATION_SEED = DEFAULT_EXERCISE_SEED
 
 
-@dataclass(frozen=True, slots=True)
-class SolvedItem:
+class SolvedItem(Struct, frozen=True):
     """One item with its verified derivation and, when the spec gives one, the answer check."""
 
     item: AnyItem
@@ -43,8 +43,7 @@ class SolvedItem:
     """The key of a shape, select or blanks question."""
 
 
-@dataclass(frozen=True, slots=True)
-class SolvedSet:
+class SolvedSet(Struct, frozen=True):
     """An exercise set with every item solved, in spec order."""
 
     spec: ExerciseSet
@@ -60,8 +59,7 @@ class SolvedSet:
                 for _, items in self.items for each in items if each.asked is not None}
 
 
-@dataclass(frozen=True, slots=True)
-class ItemOutcome:
+class ItemOutcome(Struct, frozen=True):
     """What `derive check` reports for one item: solved (with an answer verdict) or an error."""
 
     exercise_id: str
@@ -152,8 +150,7 @@ def _ask_select(item: AnyItem, solved: Solved, seed: int) -> Asked:
     return key
 
 
-@dataclass(frozen=True, slots=True)
-class Solver:
+class Solver(Struct, frozen=True):
     """How the builder solves one kind of question and checks a teacher's answer to it;
     `ask` computes the key of a question that asks more than the derivative itself."""
 

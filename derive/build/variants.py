@@ -13,8 +13,10 @@ import csv
 import io
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from derive.build.documents import Document, render_documents
 from derive.build.roster import Student
@@ -38,8 +40,7 @@ Progress = Callable[[str, int, int], None]
 """Told (stage, done, in all) as a build goes: stage 'variants', then 'PDFs'."""
 
 
-@dataclass(frozen=True, slots=True)
-class VariantRequest:
+class VariantRequest(Struct, frozen=True):
     """How many variants, from which seed, and for whom (a roster fixes the count)."""
 
     count: int
@@ -47,8 +48,7 @@ class VariantRequest:
     students: tuple[Student, ...] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RenderRequest:
+class RenderRequest(Struct, frozen=True):
     """What to render for each variant (the `derive build` options that apply)."""
 
     formats: tuple[str, ...]
@@ -56,8 +56,7 @@ class RenderRequest:
     templates: Path | None
 
 
-@dataclass(frozen=True, slots=True)
-class BuiltVariants:
+class BuiltVariants(Struct, frozen=True):
     """Every variant's documents of one exercise file, its variants.csv, and the solved
     variants themselves (for the question bank)."""
 

@@ -9,9 +9,8 @@ with the compact form.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+from msgspec import Struct
 
 from derive.engine.evaluate import evaluate
 from derive.engine.steps import Derivation
@@ -59,8 +58,7 @@ def derivative_shape(output: Shape, variable: Shape, layout: str) -> Shape | Non
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class AnswerCheck:
+class AnswerCheck(Struct, frozen=True):
     """The verdict on a teacher's answer: right or not, the verified answer, and why not."""
 
     correct: bool

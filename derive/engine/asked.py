@@ -10,7 +10,8 @@ from __future__ import annotations
 import random
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from derive.engine.answers import derivative_shape
 from derive.engine.choices import Criterion, Judge, Judged
@@ -23,8 +24,7 @@ from derive.expr.shapes import Shape, format_shape, infer_shape
 from derive.expr.unparse import unparse
 
 
-@dataclass(frozen=True, slots=True)
-class ShapeKey:
+class ShapeKey(Struct, frozen=True):
     """The shape of a derivative, the reason, and other shapes a student might pick."""
 
     dims: tuple[Dim, ...]
@@ -33,8 +33,7 @@ class ShapeKey:
     """The right shape first, then wrong ones (transposed, the output's, the variable's)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Factor:
+class Factor(Struct, frozen=True):
     """One factor d(of)/d(by) of a chain rule, with its shape in the layout."""
 
     of: str
@@ -42,8 +41,7 @@ class Factor:
     dims: tuple[Dim, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class BlanksKey:
+class BlanksKey(Struct, frozen=True):
     """The factors in the order the layout multiplies them, and the names to fill in from."""
 
     factors: tuple[Factor, ...]
@@ -51,8 +49,7 @@ class BlanksKey:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class SelectKey:
+class SelectKey(Struct, frozen=True):
     """Every option judged: the teacher's in their order, then the generated ones."""
 
     options: tuple[Judged, ...]
@@ -171,8 +168,7 @@ def select_key(
     return judge_options(judge, answer, options, Choosing(wanted, criterion, seed))
 
 
-@dataclass(frozen=True, slots=True)
-class Choosing:
+class Choosing(Struct, frozen=True):
     """What a select key asks for: generated options, the criterion and the seed."""
 
     wanted: Wanted

@@ -11,9 +11,10 @@ expression. For outputs that are not scalars the chain is summed in index form (
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
 
 import numpy as np
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from derive.engine.cost import cost
 from derive.engine.differentiate import Variable, differentiate
@@ -68,8 +69,7 @@ FORM_TOLERANCE = 1e-8
 
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(Struct, frozen=True):
     """The local derivative of one definition (or the output) by one of its inputs."""
 
     of: str
@@ -78,8 +78,7 @@ class Link:
     element: Poly
 
 
-@dataclass(frozen=True, slots=True)
-class ChainWork:
+class ChainWork(Struct, frozen=True):
     """Everything a chain derivation produced, for the steps and the API."""
 
     problem: Problem
@@ -155,8 +154,7 @@ def derive_chain(
                      forms.intermediate, forms.substituted, verification)
 
 
-@dataclass(slots=True)
-class _Forms:
+class _Forms(Struct):
     """The matrix forms of a chain's answer: with intermediates, backprop (δs), substituted."""
 
     intermediate: Expr | None = None

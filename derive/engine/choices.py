@@ -10,10 +10,10 @@ comparison uses the same points as the answer check (`derive.engine.answers`), s
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from msgspec import Struct
 
 from derive.engine.answers import ANSWER_TOLERANCE, DRAWS, ROUNDING
 from derive.engine.evaluate import Array, evaluate
@@ -33,8 +33,7 @@ Criterion = Literal["value", "shape"]
 """What makes an option right: its value (the default) or only its shape."""
 
 
-@dataclass(frozen=True, slots=True)
-class Judged:
+class Judged(Struct, frozen=True):
     """One option with its verdict and the reason the key gives."""
 
     expr: Expr

@@ -9,7 +9,7 @@ module finds those inner expressions and writes the chain, which `derive.engine.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from derive.expr.functions import BUILTINS, Expansion
 from derive.expr.nodes import Call, Div, Expr, Pow, Symbol, children, with_children

@@ -7,14 +7,14 @@ textbook pass import it, and each other only one way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
+
+from msgspec import Struct
 
 from derive.expr.nodes import Add, Div, Expr, Mul, Neg, Number, Pow, Sub
 
 
-@dataclass(frozen=True, slots=True)
-class MatrixTerm:
+class MatrixTerm(Struct, frozen=True):
     """coeff · Π scalars · matrix (matrix None means the term is a scalar)."""
 
     coeff: Fraction

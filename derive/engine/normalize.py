@@ -8,8 +8,9 @@ front, inverse pairs cancelled, equal Hadamard factors merged into powers.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from fractions import Fraction
+
+from msgspec.structs import replace
 
 from derive.engine.symmetry import is_symmetric
 from derive.expr.nodes import (

@@ -17,9 +17,9 @@ The engine's own check and the teacher-answer check use the same points.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 
 import numpy as np
+from msgspec import Struct, field
 
 from derive.engine.evaluate import Array, Sizes, evaluate, size_of
 from derive.expr.functions import BUILTINS, Domain
@@ -50,16 +50,14 @@ FALLBACK_ATTEMPT = MAX_ATTEMPTS // 2
 """From this attempt on every symbol is drawn positive, the last resort for odd domains."""
 
 
-@dataclass(frozen=True, slots=True)
-class Point:
+class Point(Struct, frozen=True):
     """Concrete sizes for every dimension name and a value (2-D array) for every symbol."""
 
     values: dict[str, Array]
     sizes: dict[Dim, int]
 
 
-@dataclass(frozen=True, slots=True)
-class Obstacle:
+class Obstacle(Struct, frozen=True):
     """Why a draw could not be used: some function was undefined or badly conditioned there.
 
     `positive` lists the symbols that drawing positive might fix (the argument of log, say);
@@ -71,8 +69,7 @@ class Obstacle:
     shrink: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Symbols:
+class Symbols(Struct, frozen=True):
     """What the sampler needs to know: the symbols' shapes and assumptions, the dimension names,
     and the square symbols to draw well conditioned."""
 

@@ -12,8 +12,9 @@ two vectors with different free indices form an outer product. SymPy's
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from fractions import Fraction
+
+from msgspec import Struct
 
 from derive.engine.matrixterms import MatrixTerm, build_sum
 from derive.engine.points import AS_WRITTEN
@@ -49,8 +50,7 @@ from derive.expr.terms import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Tensor:
+class Tensor(Struct, frozen=True):
     """A factor in matrix form: `expr[indices]`; one index means a column vector."""
 
     expr: Expr

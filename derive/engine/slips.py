@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
+
+from msgspec import Struct
 
 from derive.engine.choices import Judge, Judged
 from derive.engine.evaluate import Array
@@ -41,8 +42,7 @@ from derive.expr.unparse import unparse
 Path = tuple[int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Slip:
+class Slip(Struct, frozen=True):
     """A rewritten answer and the slip it comes from, in words."""
 
     expr: Expr
@@ -135,8 +135,7 @@ def candidates(answer: Expr, seed: int) -> Iterator[Slip]:
     yield from double
 
 
-@dataclass(frozen=True, slots=True)
-class Wanted:
+class Wanted(Struct, frozen=True):
     """How many distractors of each sort to generate."""
 
     well_shaped: int

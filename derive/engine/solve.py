@@ -7,8 +7,9 @@ numeric check raises `VerificationError`; it is never returned as a solution.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
+
+from msgspec import Struct
 
 from derive.engine.differentiate import Variable, differentiate
 from derive.engine.index import ExpansionContext, IndexAllocator, expand_indices
@@ -35,8 +36,7 @@ from derive.problem import Problem, check_variable
 DEFAULT_SEED = 20261125
 
 
-@dataclass(frozen=True, slots=True)
-class Work:
+class Work(Struct, frozen=True):
     """Every intermediate form of one derivation, for the step builder."""
 
     problem: Problem

@@ -7,8 +7,9 @@ display-only shapes below (`Partial`, `Relation`, `WrittenOut`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+
+from msgspec import Struct
 
 from derive.expr.nodes import Dim, Expr, Symbol
 from derive.expr.terms import Entry, IndexSpace, Poly
@@ -42,52 +43,45 @@ class Layout(Enum):
     MIXED = "mixed"
 
 
-@dataclass(frozen=True, slots=True)
-class Partial:
+class Partial(Struct, frozen=True):
     """∂ numerator / ∂ denominator, each an entry or an expression."""
 
     numerator: MathObject
     denominator: MathObject
 
 
-@dataclass(frozen=True, slots=True)
-class Relation:
+class Relation(Struct, frozen=True):
     """parts[0] = parts[1] = ... (a chain of equalities)."""
 
     parts: tuple[MathObject, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class WrittenOut:
+class WrittenOut(Struct, frozen=True):
     """A sum written out term by term; None stands for an ellipsis (⋯)."""
 
     terms: tuple[Poly | None, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ShapeOf:
+class ShapeOf(Struct, frozen=True):
     """'name ∈ R^{rows×cols}', stating the shape of an object."""
 
     subject: MathObject
     dims: tuple[Dim, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ChainSum:
+class ChainSum(Struct, frozen=True):
     """Σ over `summed` of the product of `factors`, one summand per path through the chain."""
 
     terms: tuple[tuple[tuple[str, ...], tuple[MathObject, ...]], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Dims:
+class Dims(Struct, frozen=True):
     """A size such as m×n (or n), stated in prose."""
 
     dims: tuple[Dim, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Listing:
+class Listing(Struct, frozen=True):
     """Several math objects on one line, separated by commas."""
 
     items: tuple[MathObject, ...]
@@ -98,8 +92,7 @@ MathObject = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Math:
+class Math(Struct, frozen=True):
     """Inline math inside prose."""
 
     obj: MathObject
@@ -108,8 +101,7 @@ class Math:
 Prose = tuple[str | Math, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(Struct, frozen=True):
     """One step of a worked solution: a title, a sentence or two, displayed equations."""
 
     kind: StepKind
@@ -118,8 +110,7 @@ class Step:
     equations: tuple[MathObject, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Verification:
+class Verification(Struct, frozen=True):
     """The outcome of the numeric check of a result against finite differences.
 
     `tolerance` is the relative agreement the check enforces (what the steps state; the
@@ -149,8 +140,7 @@ def format_tolerance(tolerance: float) -> str:
     return f"{mantissa.removesuffix('.0')}e{int(exponent)}"
 
 
-@dataclass(frozen=True, slots=True)
-class ChainInfo:
+class ChainInfo(Struct, frozen=True):
     """What a chain-rule derivation adds: the definitions and the backprop form.
 
     `deltas` are δ_v = ∂ℓ/∂v in the order they are computed (from the output backwards);
@@ -164,8 +154,7 @@ class ChainInfo:
     in_intermediates: Expr | None
 
 
-@dataclass(frozen=True, slots=True)
-class Derivation:
+class Derivation(Struct, frozen=True):
     """A solved derivative: the element formula, the matrix form and the steps that got there.
 
     `indices` are the element formula's free indices (output's first, then the variable's).

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+from msgspec import Struct
 from numpy.typing import NDArray
 
 from derive.engine.evaluate import Array, Sizes, evaluate, evaluate_poly
@@ -42,8 +42,7 @@ STEP = 1e-4
 DRAWS = 2
 
 
-@dataclass(frozen=True, slots=True)
-class Axes:
+class Axes(Struct, frozen=True):
     """Which axis of the full derivative array (out_row, out_col, var_row, var_col) an index is."""
 
     positions: Mapping[str, int]
@@ -127,8 +126,7 @@ class Compact(NamedTuple):
     """The shape G has with its repeated rows or columns written out, when one copy was kept."""
 
 
-@dataclass(frozen=True, slots=True)
-class Claims:
+class Claims(Struct, frozen=True):
     """What a derivation claims, to be compared with finite differences: the entry formula over
     `indices`, the matrix `result` laid out by `arrangement`, and the compact form."""
 

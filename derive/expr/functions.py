@@ -9,10 +9,10 @@ so a new function is one record here and its tests.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import Enum
 
 import numpy as np
+from msgspec import Struct
 from numpy.typing import NDArray
 
 Array = NDArray[np.float64]
@@ -64,8 +64,7 @@ class Style(Enum):
     INVERSE = "inverse"  # X^{-1}
 
 
-@dataclass(frozen=True, slots=True)
-class Builtin:
+class Builtin(Struct, frozen=True):
     """One built-in function: what it takes and gives, how it is computed, differentiated and
     written, and where finite differences can check it.
 

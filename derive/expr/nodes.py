@@ -1,16 +1,18 @@
 """Front-end IR: the immutable tree of an expression as the user wrote it.
 
-Nodes are frozen dataclasses; every node carries a `span` that equality ignores, so two trees
-parsed from differently spaced text compare equal. The engine also builds answers from these nodes,
-so every answer can be printed back into the expression language.
+Nodes are immutable records (`derive.records.AnnotatedRecord`); every node carries a `span` that
+equality ignores, so two trees parsed from differently spaced text compare equal. The engine also
+builds answers from these nodes, so every answer can be printed back into the expression language.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
+from msgspec.structs import replace
+
 from derive.errors import Span
+from derive.records import AnnotatedRecord
 
 Dim = int | str
 """A dimension: a positive integer or a name such as 'n'."""
@@ -19,102 +21,113 @@ NO_SPAN = Span(0, 0)
 
 
 
-@dataclass(frozen=True, slots=True)
-class Symbol:
+class Symbol(AnnotatedRecord, frozen=True):
     """A named scalar, vector or matrix; its shape comes from the environment."""
 
+    not_compared = ("span",)
+
     name: str
-    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
-class Number:
+class Number(AnnotatedRecord, frozen=True):
     """An exact rational constant (decimals are read exactly: 0.1 is 1/10)."""
 
+    not_compared = ("span",)
+
     value: Fraction
-    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
-class Neg:
+class Neg(AnnotatedRecord, frozen=True):
     """Unary minus."""
 
+    not_compared = ("span",)
+
     operand: Expr
-    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
-class Add:
+class Add(AnnotatedRecord, frozen=True):
     """`left + right`, equal shapes."""
 
+    not_compared = ("span",)
+
     left: Expr
     right: Expr
-    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
-class Sub:
+class Sub(AnnotatedRecord, frozen=True):
     """`left - right`, equal shapes."""
 
+    not_compared = ("span",)
+
     left: Expr
     right: Expr
-    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
-class Mul:
+class Mul(AnnotatedRecord, frozen=True):
     """`left * right`: scaling when one side is a scalar, the Hadamard product otherwise."""
 
+    not_compared = ("span",)
+
     left: Expr
     right: Expr
-    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
-class MatMul:
+class MatMul(AnnotatedRecord, frozen=True):
     """`left @ right`, the matrix product."""
 
+    not_compared = ("span",)
+
     left: Expr
     right: Expr
-    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
-class Div:
+class Div(AnnotatedRecord, frozen=True):
     """`left / right` with a scalar `right`."""
 
+    not_compared = ("span",)
+
     left: Expr
     right: Expr
-    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
-class Pow:
+class Pow(AnnotatedRecord, frozen=True):
     """`base ** exponent` with a constant exponent; entrywise for arrays."""
+
+    not_compared = ("span",)
 
     base: Expr
     exponent: Expr
-    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
-class Transpose:
+class Transpose(AnnotatedRecord, frozen=True):
     """`operand.T`."""
 
+    not_compared = ("span",)
+
     operand: Expr
-    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
+class Call(AnnotatedRecord, frozen=True):
     """A function applied to one argument: a built-in (`functions.BUILTINS`), or a declared
     generic function when `kind` is set (see `GENERIC_KINDS`); `size` is a vector function's
     output size.
     """
 
+    not_compared = ("span",)
+
     func: str
     args: tuple[Expr, ...]
-    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    span: Span = NO_SPAN
     kind: str | None = None
     size: Dim | None = None
 
@@ -134,20 +147,22 @@ def derivative_name(name: str, kind: str) -> str:
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
+class Identity(AnnotatedRecord, frozen=True):
     """`eye(dim)`, the dim x dim identity matrix."""
 
+    not_compared = ("span",)
+
     dim: Dim
-    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
-@dataclass(frozen=True, slots=True)
-class Ones:
+class Ones(AnnotatedRecord, frozen=True):
     """`ones(dim)`, the column vector of dim ones."""
 
+    not_compared = ("span",)
+
     dim: Dim
-    span: Span = field(default=NO_SPAN, compare=False, repr=False)
+    span: Span = NO_SPAN
 
 
 Expr = (

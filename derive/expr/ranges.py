@@ -6,14 +6,13 @@ both ranges and point at the use that disagrees.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from derive.errors import ShapeError, Span
 from derive.expr.nodes import Dim
 
 
-@dataclass(frozen=True, slots=True)
-class Use:
+class Use(Struct, frozen=True):
     """Where an index got its range: the dimension, the index's span and the entry as written."""
 
     dim: Dim
@@ -21,8 +20,7 @@ class Use:
     where: str
 
 
-@dataclass(slots=True)
-class RangeInference:
+class RangeInference(Struct):
     """The uses of every index of one index expression, collected while it is parsed."""
 
     text: str

@@ -12,8 +12,9 @@ from __future__ import annotations
 import ast
 import keyword
 import re
-from dataclasses import dataclass
 from fractions import Fraction
+
+from msgspec import Struct
 
 from derive.errors import ExprSyntaxError, Span
 from derive.expr.limits import MAX_DEPTH, MAX_DIGITS, MAX_LENGTH
@@ -23,8 +24,7 @@ _CLOSE = {")": "(", "]": "["}
 _NUMBER = re.compile(r"^(\d*)\.?(\d*)(?:[eE]([+-]?\d+))?$")
 
 
-@dataclass(frozen=True, slots=True)
-class Language:
+class Language(Struct, frozen=True):
     """How a language names itself in diagnostics."""
 
     name: str  # 'expression', 'index expression'

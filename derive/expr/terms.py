@@ -10,44 +10,41 @@ constant powers (`Power`). Index names are unique per derivation, so no capture 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from fractions import Fraction
 
+from msgspec import Struct, field
+
 from derive.expr.nodes import Dim, Expr, Symbol, symbols_in
+from derive.records import AnnotatedRecord
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(Struct, frozen=True):
     """Entry `indices` of `base`: A[i,j], x[i] (vectors take one index), s[] for a scalar."""
 
     base: Expr
     indices: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Delta:
+class Delta(Struct, frozen=True):
     """The Kronecker delta δ_ab."""
 
     a: str
     b: str
 
 
-@dataclass(frozen=True, slots=True)
-class Size:
+class Size(Struct, frozen=True):
     """The size of a dimension, from Σ_k δ_kk = n."""
 
     dim: Dim
 
 
-@dataclass(frozen=True, slots=True)
-class Group:
+class Group(Struct, frozen=True):
     """A parenthesised sum used as one factor, e.g. (Σ_l A_kl x_l - b_k)."""
 
     poly: Poly
 
 
-@dataclass(frozen=True, slots=True)
-class Written:
+class Written(Struct, frozen=True):
     """The user's own matrix sub-expression behind an argument, with the axes it was indexed by.
 
     Reassembly prints `σ(W @ x + b)` from it instead of rebuilding the argument from entries.
@@ -65,19 +62,19 @@ class Written:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Apply:
+class Apply(AnnotatedRecord, frozen=True):
     """A scalar function of a scalar index expression: exp(x_i), σ(Σ_j W_ij x_j)."""
+
+    not_compared = ("source",)
 
     func: str
     arg: Poly
-    source: Written | None = field(default=None, compare=False)
+    source: Written | None = None
     kind: str | None = None
     """None for a built-in; 'elementwise' or 'derivative' for a declared function f, f'."""
 
 
-@dataclass(frozen=True, slots=True)
-class Power:
+class Power(Struct, frozen=True):
     """A constant power of a scalar index expression."""
 
     base: Poly
@@ -87,8 +84,7 @@ class Power:
 Factor = Entry | Delta | Size | Group | Apply | Power
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(Struct, frozen=True):
     """coeff · Π factors, summed over `summed` (in order of appearance)."""
 
     coeff: Fraction
@@ -96,8 +92,7 @@ class Term:
     summed: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Poly:
+class Poly(Struct, frozen=True):
     """A sum of terms; the empty sum is zero."""
 
     terms: tuple[Term, ...] = ()
@@ -107,8 +102,7 @@ class Poly:
         return not self.terms
 
 
-@dataclass(frozen=True, slots=True)
-class IndexSpace:
+class IndexSpace(Struct, frozen=True):
     """The range (dimension) of every index name used in a derivation."""
 
     ranges: Mapping[str, Dim] = field(default_factory=dict)

@@ -9,8 +9,9 @@ loader, solved and verified by the builder exactly as `derive build` does (a tea
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from derive.build.solve import SolvedSet, solve_set
 from derive.errors import SpecError
@@ -31,8 +32,7 @@ SETTINGS: dict[str, tuple[str, ...]] = {
 """The block options a site or notebook may set defaults for, and the words each accepts."""
 
 
-@dataclass(frozen=True, slots=True)
-class BlockDefaults:
+class BlockDefaults(Struct, frozen=True):
     """Defaults for every block of a site, project or notebook; a block's own keys win."""
 
     show: str = "solution"
@@ -60,8 +60,7 @@ class BlockDefaults:
         return cls(**chosen)
 
 
-@dataclass(frozen=True, slots=True)
-class SolvedBlock:
+class SolvedBlock(Struct, frozen=True):
     """A verified embedded exercise and what it shows."""
 
     show: str

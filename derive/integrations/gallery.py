@@ -6,8 +6,9 @@ docs site can show a course's exercises without copying their output in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from derive.build.documents import render_documents
 from derive.build.solve import solve_set
@@ -15,8 +16,7 @@ from derive.errors import DeriveError, SpecError, SpecErrors
 from derive.spec.load import load_spec
 
 
-@dataclass(frozen=True, slots=True)
-class GalleryPage:
+class GalleryPage(Struct, frozen=True):
     """One page of the gallery: its name inside the gallery folder, title and Markdown."""
 
     name: str

@@ -17,11 +17,11 @@ and line of the problem (an error under `sphinx-build -W`), and the block render
 from __future__ import annotations
 
 import copy
-import dataclasses
 from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from msgspec.structs import replace
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -90,7 +90,7 @@ class DeriveDirective(SphinxDirective):
                 line = error.span.line
                 # Sphinx prints the file and line; the message keeps the column.
                 shown = copy.copy(error)
-                shown.span = dataclasses.replace(error.span, file=None, line=None)
+                shown.span = replace(error.span, file=None, line=None)
             logger.warning("derive block: %s", format_diagnostic(shown),
                            location=(self.env.docname, line), type="derive", subtype="block")
 

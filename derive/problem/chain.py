@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from derive.errors import DeriveError, SpecError, UnsupportedError
 from derive.expr.limits import MAX_DEFINITIONS, MAX_WRITTEN_DEPTH, MAX_WRITTEN_OUT
@@ -29,8 +30,7 @@ DEFINITION = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_]*)\s*=(?!=)(.*)$")
 """`name = expression`; `==` is not an assignment."""
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedDefinition:
+class ParsedDefinition(Struct, frozen=True):
     """A definition's name, its expression's text and where that text starts, and the tree."""
 
     name: str
@@ -66,8 +66,7 @@ def parse_definition(
         raise error.shifted(offset, text) from None
 
 
-@dataclass(frozen=True, slots=True)
-class Definition:
+class Definition(Struct, frozen=True):
     """One link `name = expr` of a chain, with the shape of `name`."""
 
     name: str

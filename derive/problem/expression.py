@@ -11,7 +11,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from derive import arguments
 from derive.errors import ShapeError, SpecError
@@ -41,8 +42,7 @@ ShapeSpec = Mapping[str, Sequence[Dim]]
 AssumeSpec = Mapping[str, str | Sequence[str]]
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Struct, frozen=True):
     """An expression with everything needed to reason about it."""
 
     text: str

@@ -12,8 +12,9 @@ from __future__ import annotations
 import ast
 import difflib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
+
+from msgspec import Struct
 
 from derive.errors import DeriveError, ExprSyntaxError, Span, SpecError
 from derive.expr.functions import ELEMENTWISE_FUNCTIONS, MATRIX_FUNCTIONS
@@ -42,8 +43,7 @@ from derive.problem.expression import check_dims
 _KEYWORDS = ("sum", "delta")
 
 
-@dataclass(frozen=True, slots=True)
-class IndexProblem:
+class IndexProblem(Struct, frozen=True):
     """An index expression ready to vectorize.
 
     `shapes` holds every symbol (undeclared bare names are scalars); `space` the range of every

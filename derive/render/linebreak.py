@@ -12,7 +12,8 @@ parentheses (`\\left(` ... `\\right)`) that a break splits becomes a pair of fix
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 DISPLAY_WIDTH = 80
 """The longest display line, in characters as displayed (`visible_length`), that Markdown
@@ -50,8 +51,7 @@ def visible_length(latex: str) -> int:
     return len(re.sub(r"\s+", " ", shown))
 
 
-@dataclass(frozen=True, slots=True)
-class _Break:
+class _Break(Struct, frozen=True):
     """A place to break: the new line starts at `cut`; `level` orders the places."""
 
     cut: int

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 _GREEK_LETTERS = {
     "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ",
@@ -45,8 +46,7 @@ _WORD_NAME = re.compile(r"^(?P<stem>[A-Za-z]+?)(?P<accent>)" + _SUBSCRIPT)
 'loss_hat' is loss with subscript hat)."""
 
 
-@dataclass(frozen=True, slots=True)
-class NameParts:
+class NameParts(Struct, frozen=True):
     """A name split by the naming rules; `sub` is a digit string or another name."""
 
     stem: str

@@ -11,8 +11,9 @@ from __future__ import annotations
 import keyword
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
 from importlib.resources import files
+
+from msgspec import Struct
 
 from derive.engine.steps import Derivation, Layout
 from derive.errors import SpecError
@@ -47,12 +48,10 @@ layout), entry [i, k, l] = d y_i / d X_kl. A result shaped k×1 is returned 1-D,
 float. check returns max |derivative - finite differences| / max(1, max |finite differences|),
 from central differences with one Richardson step at the given point.'''
 
-
 _RUNTIME_NOTE = "# Helpers: the same in every module derive exports.\n"
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(Struct, frozen=True):
     """One derivation to export, and the suffix of its functions' names ('' for a single one)."""
 
     suffix: str

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from fractions import Fraction
+
+from msgspec import Struct, field
 
 from derive.errors import UnsupportedError
 from derive.expr.functions import BUILTINS
@@ -91,8 +92,7 @@ def dim_code(dim: Dim) -> str:
     return str(dim) if isinstance(dim, int) else f"_dims[{dim!r}]"
 
 
-@dataclass
-class ExprCoder:
+class ExprCoder(Struct):
     """Writes expressions over the given names as numpy code.
 
     `shapes` holds every name's shape (inputs and intermediates); `sizes` are the scalar symbols
@@ -188,8 +188,7 @@ class ExprCoder:
         return f"_jacobian({func}, {argument}, {size!r}, _dims, {func!r})"
 
 
-@dataclass
-class PolyCoder:
+class PolyCoder(Struct):
     """Writes an index-form polynomial as numpy code: one `np.einsum` per term.
 
     Every index name gets one einsum letter for the whole formula; the matrix sub-expressions

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 import yaml
+from msgspec.structs import replace
 
 from derive.errors import DeriveError
 from derive.expr.nodes import symbols_in

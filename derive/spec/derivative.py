@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
 from typing import Any
 
 import yaml
+from msgspec import Struct
+from msgspec.structs import replace
 
 from derive.errors import DeriveError
 from derive.expr.nodes import symbols_in
@@ -33,8 +34,7 @@ from derive.spec.scope import (
 from derive.spec.source import DataPath, SourceMap
 
 
-@dataclass(frozen=True, slots=True)
-class _Written:
+class _Written(Struct, frozen=True):
     """An expression as written in the spec: its text, where it starts, the names it uses."""
 
     text: str
@@ -43,8 +43,7 @@ class _Written:
     used: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
-class _Declared:
+class _Declared(Struct, frozen=True):
     """The declarations an item sees, merged over its levels."""
 
     shapes: Mapping[str, tuple[DataPath, list[Any]]]
@@ -53,8 +52,7 @@ class _Declared:
     signatures: Mapping[str, Signature]
 
 
-@dataclass(frozen=True, slots=True)
-class _Parts:
+class _Parts(Struct, frozen=True):
     """What an item is made of once parsed: `answer_failed` when its answer did not parse
     (the item is still checked, to report all of its errors at once)."""
 

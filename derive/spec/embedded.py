@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from msgspec import Struct
 
 from derive.errors import DeriveError, SpecErrors
 from derive.spec.model import ExerciseSet
@@ -26,8 +26,7 @@ DEFAULT_ID = "block"
 """The id of an embedded exercise that gives none; diagnostics name it."""
 
 
-@dataclass(frozen=True, slots=True)
-class Embedded:
+class Embedded(Struct, frozen=True):
     """A checked embedded exercise and the values of the caller's options."""
 
     spec: ExerciseSet

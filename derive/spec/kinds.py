@@ -12,10 +12,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from msgspec import Struct
 
 from derive.errors import DeriveError, SpecError
 from derive.expr.nodes import Dim, symbols_in
@@ -29,8 +29,7 @@ from derive.spec.scope import Diagnostics, ItemScope, in_scope, item_header
 from derive.spec.source import SourceMap
 
 
-@dataclass(frozen=True, slots=True)
-class Let:
+class Let(Struct, frozen=True):
     """One `let:` definition as written: its text, node and the names it defines and uses."""
 
     text: str

@@ -7,9 +7,9 @@ engine: parts are flattened into items and every expression is already a `Proble
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
+from msgspec import Struct
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt
 
 from derive.errors import DeriveError, Span
@@ -160,8 +160,7 @@ class SpecFile(BaseModel):
     vary: VaryField | None = Field(None, description=_VARY + "; applies to every exercise")
 
 
-@dataclass(frozen=True, slots=True)
-class SourceSpot:
+class SourceSpot(Struct, frozen=True):
     """Where a string from the spec starts, so later stages can report errors inside it.
 
     `span` holds the file, the 1-based line and the column of the string's first character;
@@ -177,8 +176,7 @@ class SourceSpot:
         return error.placed(file, line, self.span.col - 1, self.line_text)
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(Struct, frozen=True):
     """One question to solve: an exercise without parts, or one part of an exercise.
 
     `label` is "" for an exercise without parts, else "(a)", "(b)", ...; `shapes`, `assume` and
@@ -213,8 +211,7 @@ class Item:
         return "chain" if self.definitions else "derivative"
 
 
-@dataclass(frozen=True, slots=True)
-class Choices:
+class Choices(Struct, frozen=True):
     """What a select item asks: the teacher's options (as written, with where each starts)
     and how many to generate."""
 
@@ -225,8 +222,7 @@ class Choices:
     criterion: CriterionName
 
 
-@dataclass(frozen=True, slots=True)
-class IndexItem:
+class IndexItem(Struct, frozen=True):
     """A vectorize question: an entry formula in index notation to write in matrix form.
 
     `expr` is the index expression as written, `expr_at` where it starts in the file.
@@ -255,8 +251,7 @@ AnyItem = Item | IndexItem
 """Any checked question."""
 
 
-@dataclass(frozen=True, slots=True)
-class Exercise:
+class Exercise(Struct, frozen=True):
     """A checked exercise: its text and its items in order."""
 
     id: str
@@ -267,8 +262,7 @@ class Exercise:
     at: SourceSpot
 
 
-@dataclass(frozen=True, slots=True)
-class ExerciseSet:
+class ExerciseSet(Struct, frozen=True):
     """A checked exercise file, ready for the engine."""
 
     file: str

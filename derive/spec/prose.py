@@ -17,7 +17,8 @@ Nothing else is accepted anywhere: no other control sequence, no control charact
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 MAX_TITLE = 300
 """Longest title, course or author line, in characters."""
@@ -80,23 +81,20 @@ _CONTROL_WORD = re.compile(r"[A-Za-z]+")
 _SCRIPT_SCHEME = re.compile(r"(?i)(java|vb)script\s*:")
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
+class Text(Struct, frozen=True):
     """Plain prose, escaped for the output format."""
 
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Math:
+class Math(Struct, frozen=True):
     """Math source that passed the allowlist, shown inline or displayed."""
 
     source: str
     display: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Emphasis:
+class Emphasis(Struct, frozen=True):
     """`\\emph{...}` (style 'emph', also `\\textit`) or `\\textbf{...}` ('bold')."""
 
     style: str

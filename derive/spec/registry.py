@@ -10,8 +10,9 @@ answer partial per format.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, get_args
+
+from msgspec import Struct
 
 from derive.spec.choices import check_blanks_item, check_select_item, check_shape_item
 from derive.spec.derivative import DerivativeChecker
@@ -24,8 +25,7 @@ Check = Callable[[DerivativeChecker, Mapping[str, Any], ItemScope, LayoutName], 
 checker)."""
 
 
-@dataclass(frozen=True, slots=True)
-class QuestionKind:
+class QuestionKind(Struct, frozen=True):
     """What spec checking needs to know about one kind of question."""
 
     name: KindName

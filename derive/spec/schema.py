@@ -13,10 +13,10 @@ import difflib
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from string import ascii_lowercase
 from typing import Any, get_args
 
+from msgspec import Struct
 from pydantic import BaseModel
 
 from derive.spec.model import (
@@ -78,8 +78,7 @@ def spec_json_schema_text() -> str:
     return json.dumps(spec_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaProblem:
+class SchemaProblem(Struct, frozen=True):
     """A schema violation in words, at a data path (the key itself when `on_key`)."""
 
     message: str
@@ -88,8 +87,7 @@ class SchemaProblem:
     on_key: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class _Failure:
+class _Failure(Struct, frozen=True):
     """One pydantic error, resolved against the data it is about."""
 
     path: DataPath

@@ -8,8 +8,9 @@ and `in_scope` merges the levels an item sees, inner levels winning.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, TypedDict
+
+from msgspec import Struct, field
 
 from derive.errors import DeriveError
 from derive.spec.source import DataPath, SourceMap
@@ -30,8 +31,7 @@ class Diagnostics:
         self.errors.append(self.source.error(message, node, hint=hint))
 
 
-@dataclass(slots=True)
-class Level:
+class Level(Struct):
     """Declarations made at one level (exercise or part), with the paths of their entries."""
 
     path: DataPath
@@ -46,8 +46,7 @@ class Level:
     see it are not judged, since they would be judged with what was meant missing."""
 
 
-@dataclass(frozen=True, slots=True)
-class ItemScope:
+class ItemScope(Struct, frozen=True):
     """Where an item stands: its levels (exercise first), its name in messages and its label."""
 
     levels: tuple[Level, ...]

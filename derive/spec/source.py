@@ -8,9 +8,9 @@ line and column; the tree is turned into dicts, lists and scalars here, refusing
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
 
 import yaml
+from msgspec import Struct, field
 
 from derive.errors import DeriveError, Span, SpecError, SpecErrors
 from derive.spec.model import SourceSpot
@@ -35,8 +35,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-@dataclass(slots=True)
-class SourceMap:
+class SourceMap(Struct):
     """The spec text and the YAML node behind every value, for placing diagnostics."""
 
     file: str

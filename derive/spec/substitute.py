@@ -11,8 +11,10 @@ allowlist, and it is checked again with the variant.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from derive.spec.source import SourceMap
 from derive.spec.vary import (
@@ -37,8 +39,7 @@ class VaryCollision(Exception):
         self.name = name
 
 
-@dataclass(slots=True)
-class _Choices:
+class _Choices(Struct):
     """What a variant does to one exercise."""
 
     renames: dict[str, str] = field(default_factory=dict)

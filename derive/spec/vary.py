@@ -14,8 +14,9 @@ import math
 import random
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Literal
+
+from msgspec import Struct
 
 from derive.errors import DeriveError
 from derive.spec.source import DataPath, SourceMap
@@ -42,8 +43,7 @@ LIST_EXPRESSION_KEYS = ("let", "free", "options")
 """Item keys holding a list of such texts (`let` definitions, index names, select options)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Varied:
+class Varied(Struct, frozen=True):
     """One name of a `vary` block with its choices, in the order the file lists them."""
 
     name: str
@@ -59,8 +59,7 @@ class Varied:
         return f"{self.name}={describe_choice(self.choices[index])}"
 
 
-@dataclass(frozen=True, slots=True)
-class VaryPlan:
+class VaryPlan(Struct, frozen=True):
     """Every varied name of an exercise set: the set's block first, then each exercise's."""
 
     varied: tuple[Varied, ...] = ()

@@ -9,9 +9,9 @@ they must agree to a relative 1e-8.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
+from msgspec import Struct
 
 from derive.engine.evaluate import Array, Sizes, evaluate, evaluate_poly, size_of
 from derive.engine.points import Obstacle, Point, Symbols, sample_points
@@ -25,8 +25,7 @@ RELATIVE_TOLERANCE = 1e-8
 ROUNDING = 1e-12
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
+class Check(Struct, frozen=True):
     """Per form: whether it matched at every point, and why not; the first point's sizes."""
 
     passed: tuple[bool, ...]

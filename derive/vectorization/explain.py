@@ -8,8 +8,9 @@ list equivalent forms; report the numeric check.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
+
+from msgspec import Struct
 
 from derive.engine.steps import (
     Math,
@@ -36,8 +37,7 @@ def output_name(work: Work) -> str:
     return "result"
 
 
-@dataclass(frozen=True, slots=True)
-class Vectorized:
+class Vectorized(Struct, frozen=True):
     """A solved vectorize question as plain data: the work and its worked steps (what a
     `Derivation` is to a derivative)."""
 

@@ -7,7 +7,7 @@ arrays; equivalent forms come from a few rewrite rules and are kept only when th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from derive.engine.matrixterms import MatrixTerm
 from derive.engine.normalize import Rewriter
@@ -26,8 +26,7 @@ from derive.vectorization.rewrite import rewrites
 MAX_EQUIVALENT = 4
 
 
-@dataclass(frozen=True, slots=True)
-class Work:
+class Work(Struct, frozen=True):
     """Everything `derive vectorize` computes, for the steps and the output."""
 
     problem: IndexProblem

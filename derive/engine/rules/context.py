@@ -10,8 +10,9 @@ loop. Every answer is checked numerically afterwards as well.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from fractions import Fraction
+
+from msgspec import Struct, field
 
 from derive.engine.cost import Cost, cost
 from derive.engine.normalize import ONE, Rewriter, hadamard_factors
@@ -29,8 +30,7 @@ from derive.expr.nodes import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class RuleContext:
+class RuleContext(Struct, frozen=True):
     """What rules may use: the normalizer (shapes, symmetry) and term collection of sums."""
 
     rewriter: Rewriter
@@ -42,8 +42,7 @@ class RuleContext:
 Propose = Callable[[Expr, RuleContext], Expr | None]
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(Struct, frozen=True):
     """One named identity; `propose` gives the rewritten node or None."""
 
     name: str
