@@ -24,7 +24,7 @@ from pathlib import Path
 
 import derive
 
-ROUNDS = 15
+ROUNDS = 21
 TARGET_RATIO = 1.5
 FLOOR = "python -c 'import numpy'"
 

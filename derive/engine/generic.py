@@ -8,20 +8,17 @@ name (and the argument's shape), so every evaluation in a check sees the same fu
 
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 from numpy.typing import NDArray
+
+from derive.engine.draws import Draws
 
 Array = NDArray[np.float64]
 
 
-def _rng(name: str, *shape: int) -> np.random.Generator:
-    return np.random.default_rng([zlib.crc32(name.encode()), *shape])
-
-
 def _coefficients(name: str) -> tuple[float, float, float]:
-    c1, c2, c3 = _rng(name).uniform((0.5, -1.0, 0.1), (1.5, 1.0, 0.5))
+    low, high = np.array((0.5, -1.0, 0.1)), np.array((1.5, 1.0, 0.5))
+    c1, c2, c3 = low + (high - low) * Draws(name).uniform((3,))
     return float(c1), float(c2), float(c3)
 
 
@@ -45,15 +42,15 @@ def generic_value(name: str, kind: str, size: int | None, value: Array) -> Array
             result = c1 * np.cos(value) + c2 + c3 * value
         return result
     if kind in ("scalar", "gradient"):
-        rng = _rng(base, *value.shape)
-        w, u = rng.standard_normal(value.shape), rng.standard_normal(value.shape)
+        draws = Draws(base, *value.shape)
+        w, u = draws.normal(value.shape), draws.normal(value.shape)
         inner = np.sum(u * value)
         if kind == "scalar":
             return np.array([[np.sum(w * np.sin(value)) + inner * inner / 2]])
         gradient: Array = w * np.cos(value) + inner * u
         return gradient
     assert size is not None
-    weights = _rng(base, size, value.shape[0]).standard_normal((size, value.shape[0]))
+    weights = Draws(base, size, value.shape[0]).normal((size, value.shape[0]))
     activation = np.tanh(weights @ value)
     if kind == "vector":
         return activation

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Mapping
 import numpy as np
 from msgspec import Struct, field
 
+from derive.engine.draws import Draws
 from derive.engine.evaluate import Array, Sizes, evaluate, size_of
 from derive.expr.functions import BUILTINS, Domain
 from derive.expr.nodes import Call, Dim, Div, Expr, Pow, children, symbols_in
@@ -86,16 +87,16 @@ Inspect = Callable[[Mapping[str, Array], Sizes], list[Obstacle]]
 
 
 def draw_sizes(
-    dims: tuple[str, ...], rng: np.random.Generator, numbers: frozenset[int] = frozenset()
+    dims: tuple[str, ...], rng: Draws, numbers: frozenset[int] = frozenset()
 ) -> dict[Dim, int]:
     """A different small size for each dimension name, 2 and up, and small stand-ins for large
     numeric dimensions; sizes already taken by small numeric dimensions are avoided.
 
     Example:
-        >>> sizes = draw_sizes(("m", "n", "p"), np.random.default_rng(0))
+        >>> sizes = draw_sizes(("m", "n", "p"), Draws(0))
         >>> len(set(sizes.values())), min(sizes.values()) >= 2, max(sizes.values()) <= 5
         (3, True, True)
-        >>> stand_in = draw_sizes(("n",), np.random.default_rng(0), frozenset({3, 500}))
+        >>> stand_in = draw_sizes(("n",), Draws(0), frozenset({3, 500}))
         >>> sorted(stand_in, key=str), 3 in stand_in.values()
         ([500, 'n'], False)
     """
@@ -134,7 +135,7 @@ def sample_points(
     """
     positive: set[str] = set()
     for attempt in range(MAX_ATTEMPTS):
-        rng = np.random.default_rng((seed, attempt))
+        rng = Draws(seed, attempt)
         sizes = draw_sizes(domain.dims, rng, domain.numbers)
         noise = _noise(domain, sizes, rng)
         if attempt == FALLBACK_ATTEMPT:
@@ -172,13 +173,13 @@ def _attempt(
 
 
 def _noise(
-    domain: Symbols, sizes: Sizes, rng: np.random.Generator
+    domain: Symbols, sizes: Sizes, rng: Draws
 ) -> dict[str, tuple[Array, Array]]:
     """The raw random numbers of one attempt: signed normal and uniform arrays per symbol."""
     noise: dict[str, tuple[Array, Array]] = {}
     for name, (rows, cols) in sorted(domain.shapes.items()):
         shape = (size_of(rows, sizes), size_of(cols, sizes))
-        noise[name] = (rng.standard_normal(shape), rng.uniform(size=shape))
+        noise[name] = (rng.normal(shape), rng.uniform(shape))
     return noise
 
 

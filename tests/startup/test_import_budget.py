@@ -1,0 +1,54 @@
+"""What a `derive solve` process loads: only what the command uses (issue 10).
+
+Times live in benchmarks/startup.py; these tests guard the causes, which do not depend on the
+machine: the modules a process imports, and that records are not dataclasses.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+SOLVE = ["solve", "x.T @ A @ x", "--wrt", "x", "--shape", "x=n", "--shape", "A=n,n"]
+
+REPORT = (
+    "import atexit, json, sys\n"
+    "atexit.register(lambda: sys.stderr.write('\\nMODULES ' + json.dumps(sorted(sys.modules))))\n"
+    "sys.argv = ['derive', *sys.argv[1:]]\n"
+    "from derive.__main__ import run\n"
+    "run()\n"
+)
+
+
+def modules_loaded(*args: str) -> set[str]:
+    """The modules a `derive` process with these arguments had imported when it exited."""
+    result = subprocess.run([sys.executable, "-c", REPORT, *args], capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    return set(json.loads(result.stderr.rsplit("MODULES ", 1)[1]))
+
+
+@pytest.fixture(scope="module")
+def solve_modules() -> set[str]:
+    loaded = modules_loaded(*SOLVE)
+    assert "derive.engine.solve" in loaded  # the probe saw a real solve
+    return loaded
+
+
+@pytest.mark.parametrize("heavy", [
+    "numpy.random",  # the check draws its points with the standard library's random
+    "dataclasses",  # records are msgspec Structs, built in C
+    "sympy", "jinja2", "yaml", "pydantic", "pylatex", "lxml",
+    "derive.spec", "derive.build", "derive.vectorization.solve",
+])
+def test_solve_does_not_import(solve_modules: set[str], heavy: str) -> None:
+    assert heavy not in solve_modules
+
+
+def test_version_imports_neither_numpy_nor_the_engine() -> None:
+    loaded = modules_loaded("--version")
+    assert "numpy" not in loaded
+    assert not any(name.startswith("derive.engine") for name in loaded)
