@@ -5,10 +5,12 @@ LaTeX snippet through the Jinja templates; whole handouts are rendered by
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from derive.render.text import solution_text, vectorization_text
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _FOLDERS = {"md": ("markdown", "md"), "tex": ("latex", "tex")}
 _TEMPLATES = {"derivative": "solution", "vectorize": "vectorize"}

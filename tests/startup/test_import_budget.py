@@ -42,7 +42,7 @@ def solve_modules() -> set[str]:
     "numpy.random",  # the check draws its points with the standard library's random
     "dataclasses",  # records are msgspec Structs, built in C
     "sympy", "jinja2", "yaml", "pydantic", "pylatex", "lxml",
-    "derive.spec", "derive.build", "derive.vectorization.solve",
+    "derive.spec", "derive.build", "derive.vectorization.solve", "derive.cli.files",
 ])
 def test_solve_does_not_import(solve_modules: set[str], heavy: str) -> None:
     assert heavy not in solve_modules
@@ -52,3 +52,16 @@ def test_version_imports_neither_numpy_nor_the_engine() -> None:
     loaded = modules_loaded("--version")
     assert "numpy" not in loaded
     assert not any(name.startswith("derive.engine") for name in loaded)
+
+
+def test_help_lists_every_command_and_build_loads_on_demand() -> None:
+    from click.testing import CliRunner
+
+    from derive.cli import cli
+
+    listed = CliRunner().invoke(cli, ["--help"])
+    assert listed.exit_code == 0
+    for name in ("build", "check", "parse", "schema", "solve", "vectorize"):
+        assert f"  {name} " in listed.output
+    build_help = CliRunner().invoke(cli, ["build", "--help"])
+    assert build_help.exit_code == 0 and "--variants N" in build_help.output
