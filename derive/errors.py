@@ -6,7 +6,7 @@ Every user-facing problem is a `DeriveError` carrying a `Span` (where), `found`/
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from msgspec import Struct
@@ -157,6 +157,18 @@ def within_limits() -> Iterator[None]:
             "too complex: the expression is nested too deeply to differentiate",
             hint="name inner parts with intermediates ('let') or simplify the expression",
         ) from None
+
+
+
+def closest_name(name: str, known: Iterable[str], *, any_case: bool = False) -> str | None:
+    """The known name that `name` most likely misspells, for a 'did you mean' hint, or None when
+    nothing is close; with `any_case`, the same letters in another case come first."""
+    import difflib  # imported here to keep start-up fast: only mistakes need it
+
+    names = list(known)
+    same = sorted(other for other in names if other.lower() == name.lower()) if any_case else []
+    close = same or difflib.get_close_matches(name, names, n=1)
+    return close[0] if close else None
 
 
 def format_diagnostic(error: DeriveError) -> str:

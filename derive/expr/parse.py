@@ -9,11 +9,10 @@ nesting, function calls, numbers) are checked here; only printable ASCII is acce
 from __future__ import annotations
 
 import ast
-import difflib
 from collections.abc import Mapping
 
 from derive import arguments
-from derive.errors import ExprSyntaxError, Span
+from derive.errors import ExprSyntaxError, Span, closest_name
 from derive.expr.functions import ELEMENTWISE_FUNCTIONS, FUNCTIONS
 from derive.expr.limits import MAX_CALL_DEPTH, MAX_DEPTH, MAX_SIZE
 from derive.expr.nodes import (
@@ -245,9 +244,9 @@ class _Converter:
 
 def _func_hint(name: str) -> str:
     known = FUNCTIONS + CONSTRUCTORS
-    close = difflib.get_close_matches(name, known, n=1)
+    close = closest_name(name, known)
     if close:
-        return f"did you mean '{close[0]}'?"
+        return f"did you mean '{close}'?"
     return "the functions are " + ", ".join(known)
 
 

@@ -8,14 +8,13 @@ column vector, `[1, n]` row vector, `[m, n]` matrix. A scalar symbol named like 
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 
 from msgspec import Struct, field
 
 from derive import arguments
-from derive.errors import ShapeError, SpecError
+from derive.errors import ShapeError, SpecError, closest_name
 from derive.expr.functions import FUNCTIONS
 from derive.expr.limits import MAX_SIZE
 from derive.expr.nodes import (
@@ -216,20 +215,19 @@ def check_variable(problem: Problem, wrt: str, role: str, plural: str, empty: st
     """
     if wrt in problem.shapes:
         return
-    close = difflib.get_close_matches(wrt, list(problem.shapes), n=1)
+    close = closest_name(wrt, list(problem.shapes))
     listing = f"the {plural} are " + ", ".join(f"'{n}'" for n in problem.shapes)
     raise SpecError(
         f"cannot differentiate with respect to '{wrt}': it is not {role}",
-        hint=f"did you mean '{close[0]}'?" if close else (listing if problem.shapes else empty),
+        hint=f"did you mean '{close}'?" if close else (listing if problem.shapes else empty),
     )
 
 
 def _check_known(name: str, used: frozenset[str], what: str) -> None:
     if name in used:
         return
-    same_letters = [n for n in sorted(used) if n.lower() == name.lower()]
-    close = same_letters or difflib.get_close_matches(name, sorted(used), n=1)
-    hint = f"did you mean '{close[0]}'?" if close else "the expression uses " + (
+    close = closest_name(name, used, any_case=True)
+    hint = f"did you mean '{close}'?" if close else "the expression uses " + (
         ", ".join(f"'{n}'" for n in sorted(used)) or "no symbols"
     )
     if name in CONSTRUCTORS:
@@ -246,11 +244,11 @@ def _check_assumptions(
         listed = [props] if isinstance(props, str) else list(props)
         for prop in listed:
             if prop not in ASSUMPTIONS:
-                close = difflib.get_close_matches(str(prop), ASSUMPTIONS, n=1)
+                close = closest_name(str(prop), ASSUMPTIONS)
                 raise SpecError(
                     f"unknown assumption '{prop}' for '{name}'",
                     expected=", ".join(ASSUMPTIONS),
-                    hint=f"did you mean '{close[0]}'?" if close else "the assumptions are "
+                    hint=f"did you mean '{close}'?" if close else "the assumptions are "
                     + ", ".join(ASSUMPTIONS),
                 )
             rows, cols = shapes[name]

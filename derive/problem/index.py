@@ -10,13 +10,12 @@ with a column and a hint.
 from __future__ import annotations
 
 import ast
-import difflib
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from msgspec import Struct
 
-from derive.errors import DeriveError, ExprSyntaxError, Span, SpecError
+from derive.errors import DeriveError, ExprSyntaxError, Span, SpecError, closest_name
 from derive.expr.functions import ELEMENTWISE_FUNCTIONS, MATRIX_FUNCTIONS
 from derive.expr.limits import MAX_DEPTH
 from derive.expr.nodes import Dim, Symbol
@@ -154,9 +153,9 @@ def _check_declared(text: str, declared: Mapping[str, Shape], used: Mapping[str,
     for name in declared:
         if name in used:
             continue
-        close = difflib.get_close_matches(name, sorted(used), n=1)
+        close = closest_name(name, sorted(used))
         listing = ", ".join(f"'{n}'" for n in sorted(used)) or "no symbols"
-        hint = f"did you mean '{close[0]}'?" if close else f"the expression uses {listing}"
+        hint = f"did you mean '{close}'?" if close else f"the expression uses {listing}"
         raise SpecError(f"shape given for unknown symbol '{name}'", hint=hint)
 
 
@@ -321,9 +320,9 @@ class _Converter:
 
     def unknown(self, node: ast.expr, name: str) -> DeriveError:
         known = sorted(self.declared)
-        close = difflib.get_close_matches(name, known, n=1)
+        close = closest_name(name, known)
         if close:
-            hint = f"did you mean '{close[0]}'?"
+            hint = f"did you mean '{close}'?"
         else:
             hint = f"declare its shape with --shape {name}=m,n"
         return self.fail(node, f"unknown symbol '{name}'", hint, SpecError)
@@ -366,8 +365,8 @@ class _Converter:
                             "write it with entries, e.g. tr(A) is 'sum(A[i,i], i)'")
         if name not in ELEMENTWISE_FUNCTIONS:
             known = (*_KEYWORDS, *ELEMENTWISE_FUNCTIONS)
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "the functions are " + ", ".join(
+            close = closest_name(name, known)
+            hint = f"did you mean '{close}'?" if close else "the functions are " + ", ".join(
                 known)
             raise self.fail(node.func, f"unknown function '{name}'", hint)
         if len(node.args) != 1 or isinstance(node.args[0], ast.Starred):

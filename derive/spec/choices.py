@@ -8,14 +8,13 @@ not an error: judging it is the question.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
 import yaml
 from msgspec.structs import replace
 
-from derive.errors import DeriveError
+from derive.errors import DeriveError, closest_name
 from derive.expr.nodes import symbols_in
 from derive.expr.parse import parse
 from derive.spec.derivative import DerivativeChecker
@@ -110,11 +109,11 @@ def _option_ok(
     known = set(problem.shapes) | set(problem.dims()) | {d.name for d in item.definitions}
     strangers = sorted(symbols_in(expr) - known)
     if strangers:
-        close = difflib.get_close_matches(strangers[0], sorted(known), n=1)
+        close = closest_name(strangers[0], sorted(known))
         checker.errors.append(checker.source.error(
             f"the option '{text}' uses '{strangers[0]}', which the question does not define",
             node,
-            hint=f"did you mean '{close[0]}'?" if close else
+            hint=f"did you mean '{close}'?" if close else
             "options may use the expression's symbols, its 'let' names and dimension names",
         ))
         return False

@@ -9,14 +9,13 @@ is read as if it started on line `first_line` of `filename`.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
 import yaml
 from msgspec import Struct
 
-from derive.errors import DeriveError, SpecErrors
+from derive.errors import DeriveError, SpecErrors, closest_name
 from derive.spec.model import ExerciseSet
 from derive.spec.schema import CHOICES, describe
 from derive.spec.source import DataPath, SourceMap, read_yaml
@@ -109,10 +108,10 @@ def _choice(
     if isinstance(value, str) and value in choices:
         return value
     listed = ", ".join(f"'{c}'" for c in choices[:-1]) + f" or '{choices[-1]}'"
-    close = difflib.get_close_matches(str(value), choices, n=1)
+    close = closest_name(str(value), choices)
     found.append(source.error(
         f"unknown {key} {describe(value)}; expected {listed}", source.values.get((key,)),
-        hint=f"did you mean '{close[0]}'?" if close else f"write '{key}: {choices[0]}'",
+        hint=f"did you mean '{close}'?" if close else f"write '{key}: {choices[0]}'",
     ))
     return default
 

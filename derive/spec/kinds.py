@@ -9,7 +9,6 @@ returned or collected placed in the spec file, never raised.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import yaml
 from msgspec import Struct
 
-from derive.errors import DeriveError, SpecError
+from derive.errors import DeriveError, SpecError, closest_name
 from derive.expr.nodes import Dim, symbols_in
 from derive.expr.parse import Signature, parse
 from derive.expr.shapes import format_shape
@@ -206,10 +205,10 @@ def _check_index_answer(
         dims = {d for shape in problem.shapes.values() for d in shape if isinstance(d, str)}
         strangers = sorted(used - set(problem.shapes) - dims)
         if strangers:
-            close = difflib.get_close_matches(strangers[0], sorted(problem.shapes), n=1)
+            close = closest_name(strangers[0], sorted(problem.shapes))
             raise SpecError(
                 f"the answer uses '{strangers[0]}', which does not appear in '{index}'",
-                hint=f"did you mean '{close[0]}'?" if close
+                hint=f"did you mean '{close}'?" if close
                 else "an answer may use the index expression's symbols only",
             )
         answer = make_problem(

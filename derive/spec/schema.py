@@ -9,7 +9,6 @@ spec_json_schema_text as t; print(t(), end='')" > derive/spec/exercise-set.schem
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -19,6 +18,7 @@ from typing import Any, get_args
 from msgspec import Struct
 from pydantic import BaseModel
 
+from derive.errors import closest_name
 from derive.spec.model import (
     CriterionName,
     ExerciseSpec,
@@ -138,8 +138,8 @@ def explain_validation_error(detail: Mapping[str, Any], data: object) -> SchemaP
 def _unknown_key(failure: _Failure) -> SchemaProblem:
     field, path = failure.field, failure.path
     allowed = _allowed_keys(path)
-    close = difflib.get_close_matches(field, allowed, n=1)
-    hint = f"did you mean '{close[0]}'?" if close else "the keys here are " + ", ".join(allowed)
+    close = closest_name(field, allowed)
+    hint = f"did you mean '{close}'?" if close else "the keys here are " + ", ".join(allowed)
     if field in ("id", "parts") and "parts" in path:
         hint = f"parts have no '{field}'; they are labelled (a), (b), ... in order"
     return SchemaProblem(f"unknown key '{field}' in {failure.where}", path, hint, on_key=True)
@@ -233,11 +233,11 @@ pydantic's own message."""
 def _choice_error(field: str, value: object, path: DataPath, where: str) -> SchemaProblem:
     choices = CHOICES.get(field, ("?",))
     listed = " or ".join([", ".join(f"'{c}'" for c in choices[:-1]), f"'{choices[-1]}'"])
-    close = difflib.get_close_matches(str(value), choices, n=1)
+    close = closest_name(str(value), choices)
     return SchemaProblem(
         f"unknown {field} {describe(value)} in {where}; expected {listed.removeprefix(' or ')}",
         path,
-        f"did you mean '{close[0]}'?" if close else None,
+        f"did you mean '{close}'?" if close else None,
     )
 
 

@@ -7,14 +7,13 @@ collects every diagnostic, sorted by file:line:col, into one `SpecErrors`.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from derive.errors import DeriveError, Span, SpecError, SpecErrors
+from derive.errors import DeriveError, Span, SpecError, SpecErrors, closest_name
 from derive.problem import check_dims, declare_functions
 from derive.spec.derivative import DerivativeChecker
 from derive.spec.model import (
@@ -332,13 +331,12 @@ class _Checker(Diagnostics):
             for name in names:
                 if name in parent.used:
                     continue
-                same = [used for used in sorted(parent.used) if used.lower() == name.lower()]
-                close = same or difflib.get_close_matches(name, sorted(parent.used), n=1)
+                close = closest_name(name, parent.used, any_case=True)
                 self.fail(
                     f"{kind} given for '{name}', which no expression of {where} uses",
                     (*parent.path, "shapes" if kind == "shape" else "assume", name),
                     key=True,
-                    hint=f"did you mean '{close[0]}'?" if close else "remove it",
+                    hint=f"did you mean '{close}'?" if close else "remove it",
                 )
 
 

@@ -42,6 +42,7 @@ def solve_modules() -> set[str]:
     "numpy.random",  # the check draws its points with the standard library's random
     "dataclasses",  # records are msgspec Structs, built in C
     "sympy", "jinja2", "yaml", "pydantic", "pylatex", "lxml",
+    "difflib",  # only a mistake needs a "did you mean" hint
     "derive.spec", "derive.build", "derive.vectorization.solve", "derive.cli.files",
 ])
 def test_solve_does_not_import(solve_modules: set[str], heavy: str) -> None:
