@@ -3,6 +3,7 @@ module only when one of them runs (or help lists them)."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -15,6 +16,15 @@ from derive.errors import DeriveError
 
 if TYPE_CHECKING:
     from derive.build.variants import VariantRequest
+
+def _collect_cycles() -> None:
+    """Turn the garbage collector back on if `derive.__main__` turned it off for start-up: a
+    build over many files runs long enough to need it. The objects of start-up stay out of its
+    way (frozen)."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
 
 _SPEC_PATHS = click.argument("paths", nargs=-1, required=True,
                              type=click.Path(exists=True, allow_dash=True, path_type=Path))
@@ -58,6 +68,8 @@ def build_command(  # noqa: PLR0913 - click passes one argument per option
     and every document rendered.
     """
     from derive.build import BuildOptions, build_handouts  # keeps start-up fast
+
+    _collect_cycles()
 
     kinds = {"none": ("problems",), "only": ("solutions",), "both": ("problems", "solutions")}
     if "numpy" in fmt and (count is not None or roster is not None):
@@ -127,6 +139,8 @@ class _ProgressBar:
 def check_command(paths: tuple[Path, ...]) -> None:
     """Validate exercise files, solve every exercise and check every teacher answer."""
     from derive.build import check_files  # imported here to keep start-up fast
+
+    _collect_cycles()
 
     report = check_files(paths)
     for verdict in report.verdicts:

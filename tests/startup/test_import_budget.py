@@ -1,7 +1,7 @@
 """What a `derive solve` process loads: only what the command uses (issue 10).
 
 Times live in benchmarks/startup.py; these tests guard the causes, which do not depend on the
-machine: the modules a process imports, and that records are not dataclasses.
+machine: the modules a process imports, and when the garbage collector runs.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +67,29 @@ def test_help_lists_every_command_and_build_loads_on_demand() -> None:
         assert f"  {name} " in listed.output
     build_help = CliRunner().invoke(cli, ["build", "--help"])
     assert build_help.exit_code == 0 and "--variants N" in build_help.output
+
+
+GC_PROBE = (
+    "import atexit, gc, sys\n"
+    "atexit.register(lambda: sys.stderr.write('\\nGC ' + str(gc.isenabled())))\n"
+    "sys.argv = ['derive', *sys.argv[1:]]\n"
+    "from derive.__main__ import run\n"
+    "run()\n"
+)
+
+
+def collector_on_at_exit(*args: str, cwd: Path) -> bool:
+    """Whether a `derive` process with these arguments had the garbage collector on at exit."""
+    result = subprocess.run([sys.executable, "-c", GC_PROBE, *args], capture_output=True,
+                            text=True, timeout=300, check=False, cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return result.stderr.rsplit("GC ", 1)[1].strip() == "True"
+
+
+def test_one_expression_runs_without_the_collector_and_builds_with_it(tmp_path: Path) -> None:
+    assert not collector_on_at_exit(*SOLVE, cwd=tmp_path)
+    (tmp_path / "set.yaml").write_text(
+        "title: T\nexercises:\n  - {id: q, expr: x.T @ x, wrt: x, shapes: {x: [n]}}\n",
+        encoding="utf-8")
+    assert collector_on_at_exit("check", "set.yaml", cwd=tmp_path)
+    assert collector_on_at_exit("build", "set.yaml", "--format", "md", "--quiet", cwd=tmp_path)
