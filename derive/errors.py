@@ -160,15 +160,16 @@ def within_limits() -> Iterator[None]:
 
 
 
-def closest_name(name: str, known: Iterable[str], *, any_case: bool = False) -> str | None:
-    """The known name that `name` most likely misspells, for a 'did you mean' hint, or None when
-    nothing is close; with `any_case`, the same letters in another case come first."""
+def did_you_mean(name: str, known: Iterable[str], *, any_case: bool = False) -> str | None:
+    """The hint "did you mean 'x'?" naming the known name that `name` most likely misspells, or
+    None when nothing is close; with `any_case`, the same letters in another case come first.
+    The order of `known` does not matter."""
     import difflib  # imported here to keep start-up fast: only mistakes need it
 
     names = list(known)
     same = sorted(other for other in names if other.lower() == name.lower()) if any_case else []
     close = same or difflib.get_close_matches(name, names, n=1)
-    return close[0] if close else None
+    return f"did you mean '{close[0]}'?" if close else None
 
 
 def format_diagnostic(error: DeriveError) -> str:

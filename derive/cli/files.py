@@ -17,6 +17,7 @@ from derive.errors import DeriveError
 if TYPE_CHECKING:
     from derive.build.variants import VariantRequest
 
+
 def _collect_cycles() -> None:
     """Turn the garbage collector back on if `derive.__main__` turned it off for start-up: a
     build over many files runs long enough to need it. The objects of start-up stay out of its

@@ -12,7 +12,7 @@ import ast
 from collections.abc import Mapping
 
 from derive import arguments
-from derive.errors import ExprSyntaxError, Span, closest_name
+from derive.errors import ExprSyntaxError, Span, did_you_mean
 from derive.expr.functions import ELEMENTWISE_FUNCTIONS, FUNCTIONS
 from derive.expr.limits import MAX_CALL_DEPTH, MAX_DEPTH, MAX_SIZE
 from derive.expr.nodes import (
@@ -244,10 +244,7 @@ class _Converter:
 
 def _func_hint(name: str) -> str:
     known = FUNCTIONS + CONSTRUCTORS
-    close = closest_name(name, known)
-    if close:
-        return f"did you mean '{close}'?"
-    return "the functions are " + ", ".join(known)
+    return did_you_mean(name, known) or "the functions are " + ", ".join(known)
 
 
 def _describe(node: ast.AST) -> str:

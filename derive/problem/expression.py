@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from msgspec import Struct, field
 
 from derive import arguments
-from derive.errors import ShapeError, SpecError, closest_name
+from derive.errors import ShapeError, SpecError, did_you_mean
 from derive.expr.functions import FUNCTIONS
 from derive.expr.limits import MAX_SIZE
 from derive.expr.nodes import (
@@ -215,19 +215,17 @@ def check_variable(problem: Problem, wrt: str, role: str, plural: str, empty: st
     """
     if wrt in problem.shapes:
         return
-    close = closest_name(wrt, list(problem.shapes))
     listing = f"the {plural} are " + ", ".join(f"'{n}'" for n in problem.shapes)
     raise SpecError(
         f"cannot differentiate with respect to '{wrt}': it is not {role}",
-        hint=f"did you mean '{close}'?" if close else (listing if problem.shapes else empty),
+        hint=did_you_mean(wrt, problem.shapes) or (listing if problem.shapes else empty),
     )
 
 
 def _check_known(name: str, used: frozenset[str], what: str) -> None:
     if name in used:
         return
-    close = closest_name(name, used, any_case=True)
-    hint = f"did you mean '{close}'?" if close else "the expression uses " + (
+    hint = did_you_mean(name, used, any_case=True) or "the expression uses " + (
         ", ".join(f"'{n}'" for n in sorted(used)) or "no symbols"
     )
     if name in CONSTRUCTORS:
@@ -244,11 +242,10 @@ def _check_assumptions(
         listed = [props] if isinstance(props, str) else list(props)
         for prop in listed:
             if prop not in ASSUMPTIONS:
-                close = closest_name(str(prop), ASSUMPTIONS)
                 raise SpecError(
                     f"unknown assumption '{prop}' for '{name}'",
                     expected=", ".join(ASSUMPTIONS),
-                    hint=f"did you mean '{close}'?" if close else "the assumptions are "
+                    hint=did_you_mean(str(prop), ASSUMPTIONS) or "the assumptions are "
                     + ", ".join(ASSUMPTIONS),
                 )
             rows, cols = shapes[name]

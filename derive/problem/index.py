@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from msgspec import Struct
 
-from derive.errors import DeriveError, ExprSyntaxError, Span, SpecError, closest_name
+from derive.errors import DeriveError, ExprSyntaxError, Span, SpecError, did_you_mean
 from derive.expr.functions import ELEMENTWISE_FUNCTIONS, MATRIX_FUNCTIONS
 from derive.expr.limits import MAX_DEPTH
 from derive.expr.nodes import Dim, Symbol
@@ -153,9 +153,8 @@ def _check_declared(text: str, declared: Mapping[str, Shape], used: Mapping[str,
     for name in declared:
         if name in used:
             continue
-        close = closest_name(name, sorted(used))
         listing = ", ".join(f"'{n}'" for n in sorted(used)) or "no symbols"
-        hint = f"did you mean '{close}'?" if close else f"the expression uses {listing}"
+        hint = did_you_mean(name, used) or f"the expression uses {listing}"
         raise SpecError(f"shape given for unknown symbol '{name}'", hint=hint)
 
 
@@ -319,12 +318,7 @@ class _Converter:
         return name
 
     def unknown(self, node: ast.expr, name: str) -> DeriveError:
-        known = sorted(self.declared)
-        close = closest_name(name, known)
-        if close:
-            hint = f"did you mean '{close}'?"
-        else:
-            hint = f"declare its shape with --shape {name}=m,n"
+        hint = did_you_mean(name, self.declared) or f"declare its shape with --shape {name}=m,n"
         return self.fail(node, f"unknown symbol '{name}'", hint, SpecError)
 
     def divide(self, node: ast.BinOp, left: ast.expr, right: ast.expr, depth: int) -> Poly:
@@ -365,9 +359,7 @@ class _Converter:
                             "write it with entries, e.g. tr(A) is 'sum(A[i,i], i)'")
         if name not in ELEMENTWISE_FUNCTIONS:
             known = (*_KEYWORDS, *ELEMENTWISE_FUNCTIONS)
-            close = closest_name(name, known)
-            hint = f"did you mean '{close}'?" if close else "the functions are " + ", ".join(
-                known)
+            hint = did_you_mean(name, known) or "the functions are " + ", ".join(known)
             raise self.fail(node.func, f"unknown function '{name}'", hint)
         if len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
             raise self.fail(node, f"'{name}' takes exactly one argument, got {len(node.args)}",

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from msgspec.structs import replace
 
-from derive.errors import DeriveError, closest_name
+from derive.errors import DeriveError, did_you_mean
 from derive.expr.nodes import symbols_in
 from derive.expr.parse import parse
 from derive.spec.derivative import DerivativeChecker
@@ -109,11 +109,10 @@ def _option_ok(
     known = set(problem.shapes) | set(problem.dims()) | {d.name for d in item.definitions}
     strangers = sorted(symbols_in(expr) - known)
     if strangers:
-        close = closest_name(strangers[0], sorted(known))
         checker.errors.append(checker.source.error(
             f"the option '{text}' uses '{strangers[0]}', which the question does not define",
             node,
-            hint=f"did you mean '{close}'?" if close else
+            hint=did_you_mean(strangers[0], known) or
             "options may use the expression's symbols, its 'let' names and dimension names",
         ))
         return False

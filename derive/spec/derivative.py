@@ -14,7 +14,7 @@ import yaml
 from msgspec import Struct
 from msgspec.structs import replace
 
-from derive.errors import DeriveError, closest_name
+from derive.errors import DeriveError, did_you_mean
 from derive.expr.nodes import symbols_in
 from derive.expr.parse import Signature, parse
 from derive.problem import Problem, declare_functions, make_problem
@@ -192,14 +192,12 @@ class DerivativeChecker(Diagnostics):
             )
             return False
         if wrt not in expr.used:
-            close = closest_name(wrt, sorted(expr.used))
             self.fail(
                 f"cannot differentiate with respect to '{wrt}': "
                 f"it does not appear in '{expr.text}'",
                 (*path, "wrt"),
-                hint=f"did you mean '{close}'?"
-                if close
-                else "the expression uses " + ", ".join(f"'{name}'" for name in sorted(expr.used)),
+                hint=did_you_mean(wrt, expr.used)
+                or "the expression uses " + ", ".join(f"'{name}'" for name in sorted(expr.used)),
             )
             return False
         return True
@@ -257,15 +255,13 @@ class DerivativeChecker(Diagnostics):
         known = set(problem.shapes) | set(problem.dims()) | intermediates
         strangers = sorted(answer.used - known)
         if strangers:
-            close = closest_name(strangers[0], sorted(known))
             self.errors.append(
                 self.source.error(
                     f"the answer uses '{strangers[0]}', which does not appear in the expression "
                     f"'{problem.text}'",
                     answer.node,
-                    hint=f"did you mean '{close}'?"
-                    if close
-                    else "an answer may use the expression's symbols and dimension names only",
+                    hint=did_you_mean(strangers[0], known)
+                    or "an answer may use the expression's symbols and dimension names only",
                 )
             )
             return None

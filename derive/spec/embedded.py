@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from msgspec import Struct
 
-from derive.errors import DeriveError, SpecErrors, closest_name
+from derive.errors import DeriveError, SpecErrors, did_you_mean
 from derive.spec.model import ExerciseSet
 from derive.spec.schema import CHOICES, describe
 from derive.spec.source import DataPath, SourceMap, read_yaml
@@ -108,10 +108,9 @@ def _choice(
     if isinstance(value, str) and value in choices:
         return value
     listed = ", ".join(f"'{c}'" for c in choices[:-1]) + f" or '{choices[-1]}'"
-    close = closest_name(str(value), choices)
     found.append(source.error(
         f"unknown {key} {describe(value)}; expected {listed}", source.values.get((key,)),
-        hint=f"did you mean '{close}'?" if close else f"write '{key}: {choices[0]}'",
+        hint=did_you_mean(str(value), choices) or f"write '{key}: {choices[0]}'",
     ))
     return default
 

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from msgspec import Struct
 
-from derive.errors import DeriveError, SpecError, closest_name
+from derive.errors import DeriveError, SpecError, did_you_mean
 from derive.expr.nodes import Dim, symbols_in
 from derive.expr.parse import Signature, parse
 from derive.expr.shapes import format_shape
@@ -205,11 +205,10 @@ def _check_index_answer(
         dims = {d for shape in problem.shapes.values() for d in shape if isinstance(d, str)}
         strangers = sorted(used - set(problem.shapes) - dims)
         if strangers:
-            close = closest_name(strangers[0], sorted(problem.shapes))
             raise SpecError(
                 f"the answer uses '{strangers[0]}', which does not appear in '{index}'",
-                hint=f"did you mean '{close}'?" if close
-                else "an answer may use the index expression's symbols only",
+                hint=did_you_mean(strangers[0], problem.shapes)
+                or "an answer may use the index expression's symbols only",
             )
         answer = make_problem(
             text, {name: list(problem.shapes[name]) for name in used if name in problem.shapes}

@@ -18,7 +18,7 @@ from typing import Any, get_args
 from msgspec import Struct
 from pydantic import BaseModel
 
-from derive.errors import closest_name
+from derive.errors import did_you_mean
 from derive.spec.model import (
     CriterionName,
     ExerciseSpec,
@@ -138,8 +138,7 @@ def explain_validation_error(detail: Mapping[str, Any], data: object) -> SchemaP
 def _unknown_key(failure: _Failure) -> SchemaProblem:
     field, path = failure.field, failure.path
     allowed = _allowed_keys(path)
-    close = closest_name(field, allowed)
-    hint = f"did you mean '{close}'?" if close else "the keys here are " + ", ".join(allowed)
+    hint = did_you_mean(field, allowed) or "the keys here are " + ", ".join(allowed)
     if field in ("id", "parts") and "parts" in path:
         hint = f"parts have no '{field}'; they are labelled (a), (b), ... in order"
     return SchemaProblem(f"unknown key '{field}' in {failure.where}", path, hint, on_key=True)
@@ -233,11 +232,10 @@ pydantic's own message."""
 def _choice_error(field: str, value: object, path: DataPath, where: str) -> SchemaProblem:
     choices = CHOICES.get(field, ("?",))
     listed = " or ".join([", ".join(f"'{c}'" for c in choices[:-1]), f"'{choices[-1]}'"])
-    close = closest_name(str(value), choices)
     return SchemaProblem(
         f"unknown {field} {describe(value)} in {where}; expected {listed.removeprefix(' or ')}",
         path,
-        f"did you mean '{close}'?" if close else None,
+        did_you_mean(str(value), choices),
     )
 
 

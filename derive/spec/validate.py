@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from derive.errors import DeriveError, Span, SpecError, SpecErrors, closest_name
+from derive.errors import DeriveError, Span, SpecError, SpecErrors, did_you_mean
 from derive.problem import check_dims, declare_functions
 from derive.spec.derivative import DerivativeChecker
 from derive.spec.model import (
@@ -331,12 +331,11 @@ class _Checker(Diagnostics):
             for name in names:
                 if name in parent.used:
                     continue
-                close = closest_name(name, parent.used, any_case=True)
                 self.fail(
                     f"{kind} given for '{name}', which no expression of {where} uses",
                     (*parent.path, "shapes" if kind == "shape" else "assume", name),
                     key=True,
-                    hint=f"did you mean '{close}'?" if close else "remove it",
+                    hint=did_you_mean(name, parent.used, any_case=True) or "remove it",
                 )
 
 
