@@ -114,6 +114,11 @@ class SpecErrors(SpecError):
         self.limit = limit
 
 
+def each_error(error: DeriveError) -> tuple[DeriveError, ...]:
+    """The single problems `error` stands for: the list a `SpecErrors` holds, or `error` itself."""
+    return error.errors if isinstance(error, SpecErrors) else (error,)
+
+
 class ExprSyntaxError(DeriveError):
     """An expression could not be parsed."""
 

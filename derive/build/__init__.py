@@ -26,7 +26,7 @@ from derive.build.variants import (
     choice_errors,
 )
 from derive.engine.asked import summary
-from derive.errors import DeriveError, Span, SpecErrors, UsageError, format_diagnostic
+from derive.errors import DeriveError, Span, SpecErrors, UsageError, each_error, format_diagnostic
 from derive.spec import load_spec, load_spec_partial
 from derive.spec.load import STDIN
 
@@ -163,11 +163,8 @@ def _variants(
 
         try:
             built = build_variants(file.path, file.stem, request, render, progress)
-        except SpecErrors as error:
-            errors.extend(error.errors)
-            continue
         except DeriveError as error:
-            errors.append(error)
+            errors.extend(each_error(error))
             continue
         documents.extend(built.documents)
         tables.append(built.table)
@@ -198,10 +195,8 @@ def _load_and_solve(
             if progress is not None and items > PROGRESS_MIN_ITEMS:
                 progress(f"solving {spec.file}: {len(spec.exercises)} exercises, {items} items")
             solved.append(solve_set(spec, file.stem))
-        except SpecErrors as error:
-            errors.extend(error.errors)
         except DeriveError as error:
-            errors.append(error)
+            errors.extend(each_error(error))
     if errors:
         raise SpecErrors(errors)
     return solved
@@ -256,10 +251,8 @@ def check_files(paths: Sequence[Path]) -> CheckReport:
 def _check_file(path: Path) -> list[Verdict]:
     try:
         spec, errors = load_spec_partial(path)
-    except SpecErrors as error:
-        return [_error_verdict(each) for each in error.errors]
     except DeriveError as error:
-        return [_error_verdict(error)]
+        return [_error_verdict(each) for each in each_error(error)]
     verdicts = [_error_verdict(each) for each in errors]
     if spec is None:
         return verdicts

@@ -12,7 +12,7 @@ from msgspec import Struct
 
 from derive.build.documents import render_documents
 from derive.build.solve import solve_set
-from derive.errors import DeriveError, SpecError, SpecErrors
+from derive.errors import DeriveError, SpecError, SpecErrors, each_error
 from derive.spec.load import load_spec
 
 
@@ -51,11 +51,8 @@ def gallery_pages(folder: Path) -> list[GalleryPage]:
     for path in exercise_files(folder):
         try:
             solved = solve_set(load_spec(path), path.stem)
-        except SpecErrors as error:
-            errors.extend(error.errors)
-            continue
         except DeriveError as error:
-            errors.append(error)
+            errors.extend(each_error(error))
             continue
         (document,) = render_documents(solved, ["md"], ["solutions"])
         pages.append(GalleryPage(f"{path.stem}.md", _heading(document.text, path.stem),

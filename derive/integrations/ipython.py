@@ -17,7 +17,7 @@ from typing import Any
 from IPython.core.error import UsageError
 from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 
-from derive.errors import DeriveError, SpecErrors, format_diagnostic
+from derive.errors import DeriveError, each_error, format_diagnostic
 from derive.integrations.block import SETTINGS, BlockDefaults, SolvedBlock, solve_block
 
 CELL = "cell"
@@ -37,10 +37,8 @@ def derive_cell(line: str, cell: str) -> SolvedBlock:
     defaults = BlockDefaults(args.show, args.layout, args.notation)
     try:
         return solve_block(cell, CELL, 2, defaults)
-    except SpecErrors as error:
-        raise UsageError("\n".join(format_diagnostic(e) for e in error.errors)) from None
     except DeriveError as error:
-        raise UsageError(format_diagnostic(error)) from None
+        raise UsageError("\n".join(format_diagnostic(e) for e in each_error(error))) from None
 
 
 def load_ipython_extension(ipython: Any) -> None:

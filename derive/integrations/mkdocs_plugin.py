@@ -29,7 +29,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from derive.errors import DeriveError, SpecErrors, format_diagnostic
+from derive.errors import DeriveError, SpecErrors, each_error, format_diagnostic
 from derive.integrations.block import SHOW, BlockDefaults, solve_block
 from derive.integrations.fences import Fence, replace_fences
 from derive.integrations.gallery import gallery_pages
@@ -91,10 +91,8 @@ class DerivePlugin(BasePlugin[DeriveConfig]):  # type: ignore[no-untyped-call]
         def render(fence: Fence) -> str:
             try:
                 return solve_block(fence.body, name, fence.first_line, defaults).to_markdown()
-            except SpecErrors as error:
-                self.errors.extend(format_diagnostic(each) for each in error.errors)
             except DeriveError as error:
-                self.errors.append(format_diagnostic(error))
+                self.errors.extend(format_diagnostic(each) for each in each_error(error))
             return ""
 
         return replace_fences(markdown, render)

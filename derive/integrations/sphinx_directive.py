@@ -27,7 +27,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from derive import __version__
-from derive.errors import DeriveError, SpecError, SpecErrors, format_diagnostic
+from derive.errors import DeriveError, SpecError, each_error, format_diagnostic
 from derive.integrations.block import SETTINGS, BlockDefaults, solve_block
 from derive.integrations.docutils_nodes import markdown_to_nodes
 
@@ -56,11 +56,8 @@ class DeriveDirective(SphinxDirective):
         )
         try:
             block = solve_block(self._text(), source, first_line, defaults)
-        except SpecErrors as error:
-            self._warn(list(error.errors), first_line)
-            return []
         except DeriveError as error:
-            self._warn([error], first_line)
+            self._warn(list(each_error(error)), first_line)
             return []
         return markdown_to_nodes(block.to_markdown(), self.env.docname)
 
